@@ -1,0 +1,195 @@
+/**
+ * decide(): the playbook as one pure function. Given the prospect as stored, an event, the playbook and
+ * `now`, it returns the next state and the actions, with UTC times. No I/O, no clock: tests need only
+ * dates. Rules R0–R13 live one per file in ./rules; the planning side of the guardrails in ./guardrails.
+ */
+import { DateTime } from "luxon";
+import { Calendar, resolveZone, toUtcIso } from "../calendar/calendar.ts";
+import { RedialError } from "../errors.ts";
+import type { Playbook } from "../schemas/playbook.ts";
+import { type Action, type Outcome, type Prospect, type Timer } from "../schemas/prospect.ts";
+import { emailBlocker } from "./guardrails/g1-email-allowed.ts";
+import { capEmails } from "./guardrails/g3-frequency-cap.ts";
+import { staleEventReason } from "./guardrails/g6-order.ts";
+import { boundDrips } from "./guardrails/g7-drip-bounds.ts";
+import { emailSlot, windowOf } from "./plan.ts";
+import { mergeProfile, newProspect } from "./prospect.ts";
+import { chooseRule } from "./rules/index.ts";
+import { type Decision, type DecisionInput, isInbound, type Plan, type RuleContext } from "./types.ts";
+
+const WEEK_MS = 7 * 86_400_000;
+const MAX_NOTES = 10;
+
+export interface DecideOptions {
+  /** Whether the event's address is on the suppression list (G1). */
+  suppressed?: boolean;
+}
+
+export function decide(
+  before: Prospect | null,
+  input: DecisionInput,
+  playbook: Playbook,
+  now: Date,
+  options: DecideOptions = {},
+): Decision {
+  const nowDt = DateTime.fromJSDate(now).toUTC();
+  if (!before && !isInbound(input)) throw new RedialError("not_found", `No prospect for ${input.type}`);
+  const base = before ?? newProspect(isInbound(input) ? input.prospect.id : "", toUtcIso(nowDt));
+
+  if (isInbound(input)) {
+    const stale = staleEventReason(input.occurredAt, base.lastEventAt);
+    if (stale) return apply(contextFor(base, before, input, playbook, nowDt, false), { rule: "G6", applied: false, reason: stale, cancel: "none" });
+  }
+  const state = isInbound(input) ? { ...base, profile: mergeProfile(base.profile, input.prospect) } : base;
+  const ctx = contextFor(state, before, input, playbook, nowDt, options.suppressed ?? false);
+  return apply(ctx, chooseRule(ctx));
+}
+
+function contextFor(
+  state: Prospect,
+  before: Prospect | null,
+  input: DecisionInput,
+  playbook: Playbook,
+  now: DateTime,
+  suppressed: boolean,
+): RuleContext {
+  const occurred = DateTime.fromISO(input.occurredAt, { setZone: true });
+  const cal = new Calendar(resolveZone(state.profile, playbook.team.timezone), playbook.calendar);
+  return { state, before, input, playbook, cal, now, occurredAt: occurred > now ? now : occurred, suppressed };
+}
+
+/** Turns a rule's plan into the next state and the actions, through the guardrails. */
+function apply(ctx: RuleContext, plan: Plan): Decision {
+  const { state, input, now } = ctx;
+  const applied = plan.applied ?? true;
+  const nowIso = toUtcIso(now);
+  const version = (ctx.before?.version ?? 0) + 1;
+  if (!applied) return unchanged(ctx, plan, version, nowIso);
+
+  const status = plan.status ?? state.status;
+  const cycle = plan.cycle ?? state.cycle;
+  const newCycle = cycle !== state.cycle;
+  const remarks = [...(plan.remarks ?? [])];
+  const suppress = plan.suppress ?? [];
+
+  const cancelled = (t: Timer) =>
+    plan.cancel === "all" ||
+    (plan.cancel === "email" && t.kind === "email") ||
+    (typeof plan.cancel === "object" && plan.cancel.ids.includes(t.id));
+  const kept = state.timers.filter((t) => !cancelled(t));
+  let planned: Timer[] = (plan.timers ?? []).map((t, i) => ({ ...t, id: `${version}.${i + 1}`, cycle }));
+
+  // G1: no email planned where none may be sent.
+  const emailInvalid = plan.emailInvalid ?? state.emailInvalid;
+  const addressSuppressed = ctx.suppressed || suppress.includes(state.profile.email?.toLowerCase() ?? "");
+  const blocker = emailBlocker({ ...state, status, emailInvalid }, addressSuppressed);
+  if (blocker && planned.some((t) => t.kind === "email")) {
+    planned = planned.filter((t) => t.kind !== "email");
+    remarks.push(blocker);
+  }
+
+  // G3: space the planned emails against those sent or still pending.
+  const recentEmails = state.recentEmails.filter((at) => now.toMillis() - Date.parse(at) < WEEK_MS);
+  const history = [...recentEmails, ...kept.filter((t) => t.kind === "email").map((t) => t.at)];
+  const reslot = (timer: Timer, earliest: DateTime) =>
+    emailSlot(ctx, earliest, windowOf(ctx, ctx.playbook.sequences[timer.sequence ?? ""]?.window ?? "send"));
+  const emails = capEmails(planned.filter((t) => t.kind === "email"), history, ctx.playbook.caps.perProspectPer7Days, reslot);
+  planned = [...emails, ...planned.filter((t) => t.kind !== "email")];
+
+  // G7: no drip past the next call, callback or recycle.
+  const bounded = boundDrips([...kept, ...planned]);
+  const plannedIds = new Set(planned.map((t) => t.id));
+  const droppedPlanned = bounded.dropped.filter((t) => plannedIds.has(t.id));
+  if (droppedPlanned.length) remarks.push(`${droppedPlanned.length} drip email(s) would fall after the next call: not planned (G7)`);
+  const removed = [...state.timers.filter(cancelled), ...bounded.dropped.filter((t) => !plannedIds.has(t.id))];
+  const added = bounded.kept.filter((t) => plannedIds.has(t.id));
+
+  const outcome = outcomeOf(ctx);
+  const eventNote = isInbound(input) && input.note ? [input.note] : [];
+  const notes = [...(newCycle ? [] : state.notes), ...eventNote, ...(plan.notes ?? [])].slice(-MAX_NOTES);
+  const leavesQueue = isInbound(input) && input.type !== "prospect.updated";
+
+  const next: Prospect = {
+    ...state,
+    status,
+    version,
+    cycle,
+    counters: countersAfter(ctx, plan, newCycle),
+    ...(isInbound(input) ? { lastEventAt: latest(state.lastEventAt, input.occurredAt) } : {}),
+    ...(outcome ? { lastOutcome: outcome } : {}),
+    notes,
+    timers: bounded.kept.sort(byAt),
+    emailInvalid,
+    recentEmails,
+    updatedAt: nowIso,
+  };
+  const queue = plan.queue !== undefined ? plan.queue : leavesQueue ? null : state.queue;
+  if (queue) next.queue = queue;
+  else delete next.queue;
+
+  const actions: Action[] = [
+    ...(removed.length ? [{ type: "cancel" as const, at: nowIso, timerIds: removed.map((t) => t.id) }] : []),
+    ...suppress.map((email) => ({ type: "suppress" as const, at: nowIso, email })),
+    ...added.sort(byAt).map(timerAction),
+  ];
+  return {
+    rule: plan.rule,
+    applied: true,
+    ...(plan.reason ? { reason: plan.reason } : {}),
+    next,
+    actions,
+    timersAdded: added,
+    timersRemoved: removed,
+    suppress,
+    remarks,
+    ...(outcome ? { outcome } : {}),
+  };
+}
+
+/** An event that is recorded but changes nothing (G6, a stopped prospect, a stale timer). */
+function unchanged(ctx: RuleContext, plan: Plan, version: number, nowIso: string): Decision {
+  const base = ctx.before ?? ctx.state;
+  return {
+    rule: plan.rule,
+    applied: false,
+    ...(plan.reason ? { reason: plan.reason } : {}),
+    next: { ...base, version, updatedAt: nowIso },
+    actions: [],
+    timersAdded: [],
+    timersRemoved: [],
+    suppress: [],
+    remarks: plan.remarks ?? [],
+  };
+}
+
+function countersAfter(ctx: RuleContext, plan: Plan, newCycle: boolean): Prospect["counters"] {
+  const { input } = ctx;
+  const counters = { ...ctx.state.counters, ...(newCycle ? { softNos: 0, noAnswers: 0 } : {}) };
+  if (input.type.startsWith("call.")) counters.touches += 1;
+  // R7 counts stalls "in a row": a conversation with another outcome breaks the streak; an
+  // unanswered call does not (nobody said anything).
+  if (["call.rejected", "prospect.replied", "prospect.meeting_booked"].includes(input.type)) counters.stallStreak = 0;
+  return { ...counters, ...plan.counters };
+}
+
+function outcomeOf(ctx: RuleContext): Outcome | undefined {
+  const { input } = ctx;
+  if (!isInbound(input) || !input.type.startsWith("call.")) return undefined;
+  const reason =
+    input.type === "call.rejected" ? input.reason : input.type === "call.stalled" ? input.callbackReason : undefined;
+  return {
+    type: input.type,
+    ...(reason ? { reason } : {}),
+    ...(input.note ? { note: input.note } : {}),
+    at: toUtcIso(DateTime.fromISO(input.occurredAt, { setZone: true })),
+    half: ctx.cal.halfOf(ctx.occurredAt),
+  };
+}
+
+function timerAction(t: Timer): Action {
+  const { id, kind, at, sequence, step, template, half, window, prompts } = t;
+  return { type: kind, at, timerId: id, sequence, step, template, half, window, prompts };
+}
+
+const byAt = (a: Timer, b: Timer) => a.at.localeCompare(b.at);
+const latest = (a: string | undefined, b: string) => (a && Date.parse(a) > Date.parse(b) ? a : b);

@@ -1,0 +1,111 @@
+/**
+ * Shared planning steps for the rules: a sequence's emails, a call in a half-day, a recycle after a
+ * delay. Delays count from the event's `occurredAt`; a time that has already passed moves to the next
+ * allowed slot from now (PLAYBOOK.md, "Terms").
+ */
+import type { DateTime } from "luxon";
+import { toUtcIso } from "../calendar/calendar.ts";
+import type { DailyWindow } from "../schemas/playbook.ts";
+import type { HalfDay } from "../schemas/prospect.ts";
+import type { PlannedTimer, RuleContext, RuleId } from "./types.ts";
+
+/** A repeating sequence (keep-warm) is cut by G7 long before this; the cap only bounds the loop. */
+const MAX_REPEATS = 36;
+
+const later = (a: DateTime, b: DateTime) => (a > b ? a : b);
+
+export function windowOf(ctx: RuleContext, kind: "send" | "preferred"): DailyWindow {
+  return kind === "preferred" ? ctx.playbook.preferredWindow : ctx.playbook.sendWindow;
+}
+
+/** G2 at plan time: the first instant in the window at or after the target, and never before now. */
+export function emailSlot(ctx: RuleContext, target: DateTime, window: DailyWindow): DateTime {
+  return ctx.cal.nextWindowSlot(later(target, ctx.now), window);
+}
+
+/**
+ * Every email of a sequence, enrolled at `enrolAt`. A repeating sequence (keep-warm) repeats until
+ * `until`; G7 bounds every drip again in decide().
+ */
+export function sequenceTimers(
+  ctx: RuleContext,
+  name: string,
+  rule: RuleId,
+  enrolAt: DateTime = ctx.occurredAt,
+  until?: DateTime,
+): PlannedTimer[] {
+  const sequence = ctx.playbook.sequences[name];
+  if (!sequence) throw new Error(`Unknown sequence ${name}`); // the playbook schema rules this out
+  const window = windowOf(ctx, sequence.window);
+  const email = (target: DateTime, step: number, template: string): PlannedTimer => ({
+    kind: "email",
+    at: toUtcIso(emailSlot(ctx, target, window)),
+    rule,
+    sequence: name,
+    step,
+    template,
+  });
+
+  if (sequence.everyMonths) {
+    const [only] = sequence.steps;
+    if (!only) return [];
+    const timers: PlannedTimer[] = [];
+    for (let i = 1; i <= MAX_REPEATS; i++) {
+      const target = ctx.cal.local(enrolAt).plus({ months: i * sequence.everyMonths });
+      if (until && target >= until) break;
+      timers.push(email(target, i, only.template));
+    }
+    return timers;
+  }
+  return sequence.steps.map((step, i) => {
+    const day = ctx.cal.addBusinessDays(enrolAt, step.businessDays);
+    return email(step.time ? ctx.cal.at(day, step.time) : day, i + 1, step.template);
+  });
+}
+
+/** A call in `half` of the local day of `day` (or the next business day's), never before now. */
+export function callTimer(
+  ctx: RuleContext,
+  day: DateTime,
+  half: HalfDay,
+  rule: RuleId,
+  extra: Partial<PlannedTimer> = {},
+): PlannedTimer {
+  const start = ctx.cal.halfWindow(day, half).start;
+  const slot = ctx.cal.nextCallSlot(later(start, ctx.now), half);
+  return {
+    kind: "call",
+    at: toUtcIso(slot.start),
+    rule,
+    half,
+    window: { start: toUtcIso(slot.start), end: toUtcIso(slot.end) },
+    ...extra,
+  };
+}
+
+/** Back into the call queue `days` calendar days after `basis`, in `half` of a business day. */
+export function recycleTimer(
+  ctx: RuleContext,
+  days: number,
+  rule: RuleId,
+  half: HalfDay,
+  basis: DateTime = ctx.occurredAt,
+): PlannedTimer {
+  const target = ctx.cal.local(basis).plus({ days });
+  const slot = ctx.cal.nextCallSlot(later(target, ctx.now), half);
+  return {
+    kind: "recycle",
+    at: toUtcIso(slot.start),
+    rule,
+    half,
+    window: { start: toUtcIso(slot.start), end: toUtcIso(slot.end) },
+    basis: toUtcIso(basis),
+  };
+}
+
+export const tierDelay = (ctx: RuleContext) => ctx.playbook.tiers[ctx.state.profile.tier].recycleAfterDays;
+
+/** The half-day to suggest for the next call: the other half from the last failed one. */
+export function suggestedHalf(ctx: RuleContext): HalfDay {
+  return ctx.cal.halfOf(ctx.occurredAt) === "morning" ? "afternoon" : "morning";
+}

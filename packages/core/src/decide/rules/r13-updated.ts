@@ -1,0 +1,59 @@
+import { DateTime } from "luxon";
+import { resolveZone, toUtcIso } from "../../calendar/calendar.ts";
+import type { Timer } from "../../schemas/prospect.ts";
+import { emailSlot, recycleTimer, windowOf } from "../plan.ts";
+import type { PlannedTimer, Plan, RuleContext } from "../types.ts";
+
+/** Recycles whose delay comes from the tier (R7's 365 days does not). */
+const TIER_RECYCLES = new Set(["R3", "R4", "R8"]);
+
+/**
+ * R13: the CRM updated the profile. A change of fit is R1 (decided before this rule runs). A new tier
+ * re-plans tier-based recycles from their original basis; a new time zone keeps every pending timer at
+ * the same local wall-clock time in the new zone, then re-fits it to the calendar; a new email address
+ * clears `emailInvalid` so the new address gets its chance.
+ */
+export function updated(ctx: RuleContext): Plan {
+  const before = ctx.before;
+  if (!before) return { rule: "R13", status: "new", cancel: "none" };
+  const team = ctx.playbook.team.timezone;
+  const oldZone = resolveZone(before.profile, team);
+  const zoneChanged = oldZone !== ctx.cal.zone;
+  const tierChanged = before.profile.tier !== ctx.state.profile.tier;
+  const emailChanged = (before.profile.email ?? "").toLowerCase() !== (ctx.state.profile.email ?? "").toLowerCase();
+
+  const moved: { from: Timer; to: PlannedTimer }[] = [];
+  for (const timer of ctx.state.timers) {
+    let to: PlannedTimer | null = null;
+    if (zoneChanged) to = reZone(ctx, timer, oldZone);
+    if (tierChanged && timer.kind === "recycle" && timer.basis && TIER_RECYCLES.has(timer.rule)) {
+      const half = timer.half ?? "morning";
+      to = { ...recycleTimer(ctx, ctx.playbook.tiers[ctx.state.profile.tier].recycleAfterDays, "R13", half, DateTime.fromISO(timer.basis)), rule: timer.rule };
+    }
+    if (to && to.at !== timer.at) moved.push({ from: timer, to });
+  }
+  const remarks = [
+    ...(zoneChanged ? [`Time zone ${oldZone} → ${ctx.cal.zone}: pending timers keep their local time.`] : []),
+    ...(tierChanged ? [`Tier ${before.profile.tier} → ${ctx.state.profile.tier}: recycles re-planned.`] : []),
+    ...(emailChanged && before.emailInvalid ? ["New email address: emailInvalid cleared."] : []),
+  ];
+  return {
+    rule: "R13",
+    cancel: { ids: moved.map((m) => m.from.id) },
+    timers: moved.map((m) => m.to),
+    ...(emailChanged ? { emailInvalid: false } : {}),
+    remarks,
+  };
+}
+
+function reZone(ctx: RuleContext, timer: Timer, oldZone: string): PlannedTimer {
+  const { id: _id, cycle: _cycle, ...rest } = timer;
+  const local = DateTime.fromISO(timer.at).setZone(oldZone).setZone(ctx.cal.zone, { keepLocalTime: true });
+  if (timer.kind === "email") {
+    const window = windowOf(ctx, ctx.playbook.sequences[timer.sequence ?? ""]?.window ?? "send");
+    return { ...rest, at: toUtcIso(emailSlot(ctx, local, window)) };
+  }
+  const half = timer.half ?? ctx.cal.halfOf(local);
+  const slot = ctx.cal.nextCallSlot(local > ctx.now ? local : ctx.now, half);
+  return { ...rest, at: toUtcIso(slot.start), window: { start: toUtcIso(slot.start), end: toUtcIso(slot.end) } };
+}

@@ -1,0 +1,80 @@
+import { DateTime } from "luxon";
+import { toUtcIso } from "../../calendar/calendar.ts";
+import type { HalfDay } from "../../schemas/prospect.ts";
+import { recycleTimer, sequenceTimers } from "../plan.ts";
+import type { Plan, RuleContext, RuleId } from "../types.ts";
+
+const DAY_MS = 86_400_000;
+
+interface Stall {
+  callbackAt: string;
+  callbackReason?: string | undefined;
+}
+
+/**
+ * R5: "call me back in six months" with a reason: a callback a little before the date asked for
+ * (10% of the interval, clamped to 1–14 days, never in the past), a monthly keep-warm email meanwhile
+ * when the wait is over 60 days.
+ * R6: the same without a reason; the queue entry prompts the rep to ask what will have changed.
+ * R7: the 3rd stall in a row also prompts "is there a real possibility?"; the 4th stops active
+ * pursuit: a nurture drip and a recycle after 365 days.
+ */
+export function stalled(ctx: RuleContext, stall: Stall, streak: number): Plan {
+  const { callback, stalls } = ctx.playbook.rules;
+  if (streak >= stalls.stopAt) {
+    return {
+      rule: "R7",
+      status: "nurturing",
+      cancel: "all",
+      counters: { stallStreak: streak },
+      remarks: [`Stall ${streak} in a row: active pursuit stops.`],
+      timers: [
+        ...sequenceTimers(ctx, stalls.nurtureSequence, "R7"),
+        recycleTimer(ctx, stalls.stopRecycleAfterDays, "R7", ctx.cal.halfOf(ctx.occurredAt)),
+      ],
+    };
+  }
+
+  const { at: callbackAt, half } = parseCallbackAt(ctx, stall.callbackAt);
+  const intervalMs = callbackAt.toMillis() - ctx.occurredAt.toMillis();
+  const leadDays = Math.min(callback.maxLeadDays, Math.max(callback.minLeadDays, (intervalMs / DAY_MS) * callback.leadFraction));
+  const due = callbackAt.minus({ milliseconds: Math.round(leadDays * DAY_MS) });
+  let slot = ctx.cal.previousCallSlot(due, half);
+  if (slot.start < ctx.now) slot = ctx.cal.nextCallSlot(ctx.now, half);
+
+  const prompts: string[] = [];
+  if (!stall.callbackReason) prompts.push(ctx.playbook.prompts.askWhatWillChange);
+  if (streak >= stalls.askRealPossibilityAt) prompts.push(ctx.playbook.prompts.askRealPossibility);
+  const rule: RuleId = streak >= stalls.askRealPossibilityAt ? "R7" : stall.callbackReason ? "R5" : "R6";
+
+  const keepWarm = intervalMs > callback.keepWarmAfterDays * DAY_MS;
+  return {
+    rule,
+    status: "callback_scheduled",
+    cancel: "all",
+    counters: { stallStreak: streak },
+    notes: stall.callbackReason ? [`Callback reason: ${stall.callbackReason}`] : [],
+    timers: [
+      ...(keepWarm ? sequenceTimers(ctx, callback.keepWarmSequence, rule, ctx.occurredAt, slot.start) : []),
+      {
+        kind: "callback",
+        at: toUtcIso(slot.start),
+        rule,
+        half,
+        window: { start: toUtcIso(slot.start), end: toUtcIso(slot.end) },
+        prompts,
+        basis: toUtcIso(callbackAt),
+      },
+    ],
+  };
+}
+
+/** A bare date means that day's morning in the prospect's zone; a date-time keeps its half-day. */
+function parseCallbackAt(ctx: RuleContext, value: string): { at: DateTime; half: HalfDay } {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const day = DateTime.fromISO(value, { zone: ctx.cal.zone });
+    return { at: ctx.cal.halfWindow(day, "morning").start, half: "morning" };
+  }
+  const at = DateTime.fromISO(value, { setZone: true });
+  return { at, half: ctx.cal.halfOf(at) };
+}

@@ -1,0 +1,14 @@
+/**
+ * @redial/core: the domain. Pure decisions and use-cases over ports; imports no AWS SDK.
+ */
+export * from "./calendar/index.ts";
+export * from "./decide/index.ts";
+export * from "./errors.ts";
+export { ingest, type IngestDeps, resultOf, timelineEntry } from "./ingest/ingest.ts";
+export { IngestResult } from "./ingest/result.ts";
+export { runTimer } from "./ingest/run-timer.ts";
+export { parsePlaybook } from "./playbook/load.ts";
+export * from "./ports.ts";
+export * from "./schemas/event.ts";
+export * from "./schemas/playbook.ts";
+export * from "./schemas/prospect.ts";

@@ -1,0 +1,44 @@
+/**
+ * runTimer(): a stored timer came due. Reloads the prospect and lets decide() judge it: a timer that
+ * is no longer pending is stale and changes nothing. Recycles and callbacks enter the call queue (R12);
+ * email and call timers are reported due and left pending (the drip engine is the next issue).
+ */
+import { decide } from "../decide/decide.ts";
+import type { Decision } from "../decide/types.ts";
+import { RedialError } from "../errors.ts";
+import { StoreConflict } from "../ports.ts";
+import type { IngestDeps } from "./ingest.ts";
+import { syncTimers, timelineEntry } from "./ingest.ts";
+
+const MAX_ATTEMPTS = 10;
+
+export async function runTimer(key: { prospectId: string; timerId: string }, deps: IngestDeps): Promise<Decision | null> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const { prospect } = await deps.store.load({ prospectId: key.prospectId });
+    const timer = prospect?.timers.find((t) => t.id === key.timerId);
+    if (!prospect || !timer) {
+      deps.log.info("timer.stale", key);
+      return null;
+    }
+    if (timer.kind !== "recycle" && timer.kind !== "callback") return null;
+    const now = deps.clock.now();
+    const decision = decide(prospect, { type: "timer.due", occurredAt: timer.at, timerId: timer.id }, deps.playbook, now);
+    try {
+      await deps.store.commit({
+        expectedVersion: prospect.version,
+        prospect: decision.next,
+        timeline: timelineEntry(decision, { at: now, type: `timer.${timer.kind}` }),
+        timersAdded: decision.timersAdded,
+        timersRemoved: decision.timersRemoved,
+        suppress: decision.suppress,
+        now,
+      });
+    } catch (error) {
+      if (error instanceof StoreConflict) continue;
+      throw error;
+    }
+    await syncTimers(deps, key.prospectId, decision);
+    return decision;
+  }
+  throw new RedialError("conflict", `Timer ${key.timerId} of ${key.prospectId} kept conflicting`);
+}

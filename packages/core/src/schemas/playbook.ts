@@ -1,0 +1,104 @@
+/**
+ * The playbook's shape. `playbook/playbook.yaml` is parsed into this at load time; a bad file fails
+ * with a message that names the field (see playbook/load.ts).
+ */
+import { z } from "zod";
+import { TimeZone } from "./event.ts";
+
+const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected a local time HH:MM");
+const Weekdays = z.array(z.number().int().min(1).max(7)).min(1);
+const Days = z.number().int().positive();
+
+const DailyWindow = z
+  .object({ days: Weekdays, start: Clock, end: Clock })
+  .refine((w) => w.start < w.end, { message: "start must be before end", path: ["end"] });
+export type DailyWindow = z.infer<typeof DailyWindow>;
+
+const Span = z
+  .object({ start: Clock, end: Clock })
+  .refine((w) => w.start < w.end, { message: "start must be before end", path: ["end"] });
+
+export const CalendarSettings = z.object({
+  businessDays: Weekdays,
+  halfDays: z.object({ morning: Span, afternoon: Span }),
+  holidays: z.array(z.iso.date()),
+});
+export type CalendarSettings = z.infer<typeof CalendarSettings>;
+
+const SequenceName = z.string().min(1);
+
+export const Sequence = z.object({
+  window: z.enum(["send", "preferred"]),
+  everyMonths: z.number().int().positive().optional(),
+  steps: z
+    .array(
+      z.object({
+        template: z.string().regex(/^[a-z0-9-]+$/, "Template names are lowercase words joined by -"),
+        businessDays: z.number().int().nonnegative(),
+        time: Clock.optional(),
+      }),
+    )
+    .min(1),
+});
+export type Sequence = z.infer<typeof Sequence>;
+
+export const Playbook = z
+  .object({
+    team: z.object({ timezone: TimeZone }),
+    calendar: CalendarSettings,
+    sendWindow: DailyWindow,
+    preferredWindow: DailyWindow,
+    caps: z.object({ perProspectPer7Days: z.number().int().positive(), perSenderPer24Hours: z.number().int().positive() }),
+    tiers: z.object({
+      A: z.object({ recycleAfterDays: Days }),
+      B: z.object({ recycleAfterDays: Days }),
+      C: z.object({ recycleAfterDays: Days }),
+    }),
+    rules: z.object({
+      softNo: z.object({
+        noteSequence: SequenceName,
+        retryAfterBusinessDays: z.tuple([Days, Days]).refine(([a, b]) => a <= b, "Expected [min, max]"),
+        nurtureSequence: SequenceName,
+      }),
+      callback: z.object({
+        leadFraction: z.number().min(0).max(1),
+        minLeadDays: z.number().nonnegative(),
+        maxLeadDays: z.number().nonnegative(),
+        keepWarmAfterDays: Days,
+        keepWarmSequence: SequenceName,
+      }),
+      stalls: z.object({
+        askRealPossibilityAt: Days,
+        stopAt: Days,
+        stopRecycleAfterDays: Days,
+        nurtureSequence: SequenceName,
+      }),
+      noAnswer: z.object({
+        voicemailSequence: SequenceName,
+        voicemailCallAfterBusinessDays: Days,
+        callAfterBusinessDays: Days,
+        giveUpAfterAttempts: Days,
+        nurtureSequence: SequenceName,
+      }),
+    }),
+    prompts: z.object({ askWhatWillChange: z.string().min(1), askRealPossibility: z.string().min(1) }),
+    sequences: z.record(z.string().regex(/^[a-z0-9-]+$/), Sequence),
+  })
+  .superRefine((playbook, ctx) => {
+    // Every sequence a rule names must exist: a typo fails at load, not at 8am on a Tuesday.
+    for (const [ruleName, rule] of Object.entries(playbook.rules)) {
+      for (const [field, value] of Object.entries(rule)) {
+        if (field.endsWith("Sequence") && !(String(value) in playbook.sequences)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["rules", ruleName, field],
+            message: `Unknown sequence "${value}" (known: ${Object.keys(playbook.sequences).join(", ")})`,
+          });
+        }
+      }
+    }
+    if (playbook.rules.callback.minLeadDays > playbook.rules.callback.maxLeadDays) {
+      ctx.addIssue({ code: "custom", path: ["rules", "callback", "minLeadDays"], message: "Must not exceed maxLeadDays" });
+    }
+  });
+export type Playbook = z.infer<typeof Playbook>;

@@ -1,0 +1,161 @@
+/**
+ * A prospect as Redial keeps it: profile, state, counters, pending timers and the call-queue entry.
+ * Stored whole as one DynamoDB item (timeline entries are separate items), so every decision reads it
+ * once and writes it once, guarded by `version`.
+ */
+import { z } from "zod";
+import { DateTime, Owner, RejectionReason, Tier, TimeZone } from "./event.ts";
+
+export const Status = z.enum([
+  "new",
+  "retrying",
+  "nurturing",
+  "recycling",
+  "callback_scheduled",
+  "queued",
+  "engaged",
+  "converted",
+  "opted_out",
+  "disqualified",
+]);
+export type Status = z.infer<typeof Status>;
+
+/** No event moves a prospect out of these (G6: a stopped prospect is never resurrected). */
+export const TERMINAL_STATUSES: readonly Status[] = ["converted", "opted_out", "disqualified"];
+export const isTerminal = (status: Status) => TERMINAL_STATUSES.includes(status);
+
+export const Profile = z.object({
+  email: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  company: z.string().optional(),
+  title: z.string().optional(),
+  phone: z.string().optional(),
+  timezone: TimeZone.optional(),
+  tier: Tier,
+  fitsProfile: z.boolean(),
+  owner: Owner.optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const HalfDay = z.enum(["morning", "afternoon"]);
+export type HalfDay = z.infer<typeof HalfDay>;
+
+export const Window = z.object({ start: DateTime, end: DateTime }).describe("A UTC interval.");
+export type Window = z.infer<typeof Window>;
+
+export const TimerKind = z.enum(["email", "call", "recycle", "callback"]);
+export type TimerKind = z.infer<typeof TimerKind>;
+
+/** A pending action. DynamoDB holds the truth; a schedule only wakes the runner, which re-checks it. */
+export const Timer = z.object({
+  id: z.string(),
+  kind: TimerKind,
+  at: DateTime,
+  rule: z.string().describe("The playbook rule that planned it (R2, R5, …)."),
+  cycle: z.number().int(),
+  sequence: z.string().optional(),
+  step: z.number().int().optional(),
+  template: z.string().optional(),
+  half: HalfDay.optional(),
+  window: Window.optional(),
+  prompts: z.array(z.string()).optional(),
+  /** Instant the delay was counted from, so a tier change (R13) can re-plan a recycle. */
+  basis: DateTime.optional(),
+});
+export type Timer = z.infer<typeof Timer>;
+
+export const Outcome = z.object({
+  type: z.string(),
+  reason: z.string().optional(),
+  note: z.string().optional(),
+  at: DateTime,
+  half: HalfDay.optional(),
+});
+export type Outcome = z.infer<typeof Outcome>;
+
+export const Counters = z.object({
+  /** Soft noes in the current cycle (R2, R3). */
+  softNos: z.number().int(),
+  /** Unanswered call attempts in the current cycle (R8). */
+  noAnswers: z.number().int(),
+  /** Stalls in a row, across cycles; any other outcome resets it (R7). */
+  stallStreak: z.number().int(),
+  /** Every call outcome and email, ever. */
+  touches: z.number().int(),
+});
+export type Counters = z.infer<typeof Counters>;
+
+/** What a rep sees when a prospect comes back (R12). */
+export const QueueEntry = z.object({
+  enteredAt: DateTime,
+  dueAt: DateTime,
+  ownerId: z.string(),
+  reason: z.enum(["recycle", "callback"]),
+  cycle: z.number().int(),
+  suggestedHalf: HalfDay,
+  suggestedWindow: Window,
+  lastOutcome: Outcome.optional(),
+  touches: z.number().int(),
+  prompts: z.array(z.string()),
+  notes: z.array(z.string()),
+});
+export type QueueEntry = z.infer<typeof QueueEntry>;
+
+export const Prospect = z.object({
+  id: z.string(),
+  profile: Profile,
+  status: Status,
+  version: z.number().int().nonnegative(),
+  cycle: z.number().int().positive(),
+  counters: Counters,
+  /** `occurredAt` of the newest applied event (G6). */
+  lastEventAt: DateTime.optional(),
+  lastOutcome: Outcome.optional(),
+  /** Notes of the current cycle, newest last (at most 10 kept here; all are on the timeline). */
+  notes: z.array(z.string()),
+  timers: z.array(Timer),
+  queue: QueueEntry.optional(),
+  emailInvalid: z.boolean(),
+  /** Send times of automated emails in the last 7 days, for the G3 cap. */
+  recentEmails: z.array(DateTime),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+export type Prospect = z.infer<typeof Prospect>;
+
+export const ActionType = z.enum(["email", "call", "recycle", "callback", "suppress", "cancel"]);
+export const Action = z.object({
+  type: ActionType,
+  at: DateTime.describe("UTC"),
+  timerId: z.string().optional(),
+  sequence: z.string().optional(),
+  step: z.number().int().optional(),
+  template: z.string().optional(),
+  half: HalfDay.optional(),
+  window: Window.optional(),
+  prompts: z.array(z.string()).optional(),
+  email: z.string().optional(),
+  timerIds: z.array(z.string()).optional(),
+  detail: z.string().optional(),
+});
+export type Action = z.infer<typeof Action>;
+
+export const TimelineEntry = z.object({
+  at: DateTime.describe("When Redial recorded it (UTC)."),
+  occurredAt: DateTime.optional(),
+  kind: z.enum(["event", "decision", "error"]),
+  type: z.string(),
+  rule: z.string().optional(),
+  applied: z.boolean(),
+  reason: z.string().optional(),
+  webhookId: z.string().optional(),
+  version: z.number().int(),
+  status: Status,
+  note: z.string().optional(),
+  actions: z.array(Action),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export { RejectionReason };
