@@ -41,4 +41,5 @@ export const formatPath = (path: readonly PropertyKey[]) =>
 export const fieldErrors = (error: z.ZodError): FieldError[] =>
   error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
 
-export const invalid = (message: string, error: z.ZodError) => new RedialError("invalid", message, fieldErrors(error));
+export const invalid = (message: string, error: z.ZodError) =>
+  new RedialError("invalid", message, fieldErrors(error));

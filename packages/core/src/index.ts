@@ -4,7 +4,7 @@
 export * from "./calendar/index.ts";
 export * from "./decide/index.ts";
 export * from "./errors.ts";
-export { ingest, type IngestDeps, resultOf, timelineEntry } from "./ingest/ingest.ts";
+export { type IngestDeps, ingest, resultOf, timelineEntry } from "./ingest/ingest.ts";
 export { IngestResult } from "./ingest/result.ts";
 export { runTimer } from "./ingest/run-timer.ts";
 export { parsePlaybook } from "./playbook/load.ts";

@@ -4,7 +4,7 @@
  * packages/local (clock, timer loop).
  */
 import type { IngestResult } from "./ingest/result.ts";
-import type { Prospect, QueueEntry, Timer, TimelineEntry } from "./schemas/prospect.ts";
+import type { Prospect, QueueEntry, TimelineEntry, Timer } from "./schemas/prospect.ts";
 
 export interface Clock {
   now(): Date;
@@ -54,7 +54,9 @@ export class StoreConflict extends Error {
   override readonly name = "StoreConflict";
   readonly reason: "version" | "duplicate";
   constructor(reason: "version" | "duplicate") {
-    super(reason === "version" ? "The prospect changed since it was read" : "The webhook id was already applied");
+    super(
+      reason === "version" ? "The prospect changed since it was read" : "The webhook id was already applied",
+    );
     this.reason = reason;
   }
 }
@@ -83,7 +85,12 @@ export interface Store {
   /** The prospect and its whole timeline, oldest first. */
   getProspect(prospectId: string): Promise<{ prospect: Prospect; timeline: TimelineEntry[] } | null>;
   /** Queue entries due before `dueBefore`, oldest first, for one owner or all. */
-  listCallQueue(query: { ownerId?: string; dueBefore?: Date; limit: number; cursor?: string }): Promise<Page<QueueItem>>;
+  listCallQueue(query: {
+    ownerId?: string;
+    dueBefore?: Date;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<QueueItem>>;
   /** Timers due at or before `now`, oldest first. */
   listDueTimers(now: Date, limit: number): Promise<DueTimer[]>;
 }

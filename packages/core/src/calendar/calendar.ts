@@ -4,8 +4,8 @@
  * through hand-written offsets. All inputs and outputs that cross the module boundary are UTC instants.
  */
 import { DateTime } from "luxon";
-import type { HalfDay } from "../schemas/prospect.ts";
 import type { CalendarSettings, DailyWindow } from "../schemas/playbook.ts";
+import type { HalfDay } from "../schemas/prospect.ts";
 
 /** A search for the next slot never looks further than this; a playbook with no open day fails loudly. */
 const MAX_SEARCH_DAYS = 400;
@@ -86,7 +86,8 @@ export class Calendar {
     for (let i = 0; i <= MAX_SEARCH_DAYS; i++, day = day.plus({ days: 1 })) {
       if (!this.isBusinessDay(day)) continue;
       const window = this.halfWindow(day, half);
-      if (window.end > from) return { start: window.start < from ? this.local(from) : window.start, end: window.end };
+      if (window.end > from)
+        return { start: window.start < from ? this.local(from) : window.start, end: window.end };
     }
     throw new Error("Calendar has no business days");
   }

@@ -7,7 +7,7 @@ import { DateTime } from "luxon";
 import { Calendar, resolveZone, toUtcIso } from "../calendar/calendar.ts";
 import { RedialError } from "../errors.ts";
 import type { Playbook } from "../schemas/playbook.ts";
-import { type Action, type Outcome, type Prospect, type Timer } from "../schemas/prospect.ts";
+import type { Action, Outcome, Prospect, Timer } from "../schemas/prospect.ts";
 import { emailBlocker } from "./guardrails/g1-email-allowed.ts";
 import { capEmails } from "./guardrails/g3-frequency-cap.ts";
 import { staleEventReason } from "./guardrails/g6-order.ts";
@@ -38,7 +38,13 @@ export function decide(
 
   if (isInbound(input)) {
     const stale = staleEventReason(input.occurredAt, base.lastEventAt);
-    if (stale) return apply(contextFor(base, before, input, playbook, nowDt, false), { rule: "G6", applied: false, reason: stale, cancel: "none" });
+    if (stale)
+      return apply(contextFor(base, before, input, playbook, nowDt, false), {
+        rule: "G6",
+        applied: false,
+        reason: stale,
+        cancel: "none",
+      });
   }
   const state = isInbound(input) ? { ...base, profile: mergeProfile(base.profile, input.prospect) } : base;
   const ctx = contextFor(state, before, input, playbook, nowDt, options.suppressed ?? false);
@@ -55,7 +61,16 @@ function contextFor(
 ): RuleContext {
   const occurred = DateTime.fromISO(input.occurredAt, { setZone: true });
   const cal = new Calendar(resolveZone(state.profile, playbook.team.timezone), playbook.calendar);
-  return { state, before, input, playbook, cal, now, occurredAt: occurred > now ? now : occurred, suppressed };
+  return {
+    state,
+    before,
+    input,
+    playbook,
+    cal,
+    now,
+    occurredAt: occurred > now ? now : occurred,
+    suppressed,
+  };
 }
 
 /** Turns a rule's plan into the next state and the actions, through the guardrails. */
@@ -93,15 +108,24 @@ function apply(ctx: RuleContext, plan: Plan): Decision {
   const history = [...recentEmails, ...kept.filter((t) => t.kind === "email").map((t) => t.at)];
   const reslot = (timer: Timer, earliest: DateTime) =>
     emailSlot(ctx, earliest, windowOf(ctx, ctx.playbook.sequences[timer.sequence ?? ""]?.window ?? "send"));
-  const emails = capEmails(planned.filter((t) => t.kind === "email"), history, ctx.playbook.caps.perProspectPer7Days, reslot);
+  const emails = capEmails(
+    planned.filter((t) => t.kind === "email"),
+    history,
+    ctx.playbook.caps.perProspectPer7Days,
+    reslot,
+  );
   planned = [...emails, ...planned.filter((t) => t.kind !== "email")];
 
   // G7: no drip past the next call, callback or recycle.
   const bounded = boundDrips([...kept, ...planned]);
   const plannedIds = new Set(planned.map((t) => t.id));
   const droppedPlanned = bounded.dropped.filter((t) => plannedIds.has(t.id));
-  if (droppedPlanned.length) remarks.push(`${droppedPlanned.length} drip email(s) would fall after the next call: not planned (G7)`);
-  const removed = [...state.timers.filter(cancelled), ...bounded.dropped.filter((t) => !plannedIds.has(t.id))];
+  if (droppedPlanned.length)
+    remarks.push(`${droppedPlanned.length} drip email(s) would fall after the next call: not planned (G7)`);
+  const removed = [
+    ...state.timers.filter(cancelled),
+    ...bounded.dropped.filter((t) => !plannedIds.has(t.id)),
+  ];
   const added = bounded.kept.filter((t) => plannedIds.has(t.id));
 
   const outcome = outcomeOf(ctx);
@@ -168,7 +192,8 @@ function countersAfter(ctx: RuleContext, plan: Plan, newCycle: boolean): Prospec
   if (input.type.startsWith("call.")) counters.touches += 1;
   // R7 counts stalls "in a row": a conversation with another outcome breaks the streak; an
   // unanswered call does not (nobody said anything).
-  if (["call.rejected", "prospect.replied", "prospect.meeting_booked"].includes(input.type)) counters.stallStreak = 0;
+  if (["call.rejected", "prospect.replied", "prospect.meeting_booked"].includes(input.type))
+    counters.stallStreak = 0;
   return { ...counters, ...plan.counters };
 }
 
@@ -176,7 +201,11 @@ function outcomeOf(ctx: RuleContext): Outcome | undefined {
   const { input } = ctx;
   if (!isInbound(input) || !input.type.startsWith("call.")) return undefined;
   const reason =
-    input.type === "call.rejected" ? input.reason : input.type === "call.stalled" ? input.callbackReason : undefined;
+    input.type === "call.rejected"
+      ? input.reason
+      : input.type === "call.stalled"
+        ? input.callbackReason
+        : undefined;
   return {
     type: input.type,
     ...(reason ? { reason } : {}),

@@ -12,7 +12,8 @@ import type { PlannedTimer, RuleContext, RuleId } from "./types.ts";
 /** A repeating sequence (keep-warm) is cut by G7 long before this; the cap only bounds the loop. */
 const MAX_REPEATS = 36;
 
-const later = (a: DateTime, b: DateTime) => (a > b ? a : b);
+/** The later of two instants (Luxon DateTimes compare by value, Math.max would return a number). */
+export const later = (a: DateTime, b: DateTime) => (a > b ? a : b);
 
 export function windowOf(ctx: RuleContext, kind: "send" | "preferred"): DailyWindow {
   return kind === "preferred" ? ctx.playbook.preferredWindow : ctx.playbook.sendWindow;
@@ -83,7 +84,7 @@ export function callTimer(
   };
 }
 
-/** Back into the call queue `days` calendar days after `basis`, in `half` of a business day. */
+/** Back into the call queue `days` calendar days after `basis`, in `half` of that (business) day. */
 export function recycleTimer(
   ctx: RuleContext,
   days: number,
@@ -91,16 +92,8 @@ export function recycleTimer(
   half: HalfDay,
   basis: DateTime = ctx.occurredAt,
 ): PlannedTimer {
-  const target = ctx.cal.local(basis).plus({ days });
-  const slot = ctx.cal.nextCallSlot(later(target, ctx.now), half);
-  return {
-    kind: "recycle",
-    at: toUtcIso(slot.start),
-    rule,
-    half,
-    window: { start: toUtcIso(slot.start), end: toUtcIso(slot.end) },
-    basis: toUtcIso(basis),
-  };
+  const day = ctx.cal.local(basis).plus({ days });
+  return { ...callTimer(ctx, day, half, rule), kind: "recycle", basis: toUtcIso(basis) };
 }
 
 export const tierDelay = (ctx: RuleContext) => ctx.playbook.tiers[ctx.state.profile.tier].recycleAfterDays;

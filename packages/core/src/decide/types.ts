@@ -15,7 +15,21 @@ export type DecisionInput = InboundEvent | InternalEvent;
 
 export const isInbound = (input: DecisionInput): input is InboundEvent => "prospect" in input;
 
-export type RuleId = "R0" | "R1" | "R2" | "R3" | "R4" | "R5" | "R6" | "R7" | "R8" | "R9" | "R10" | "R11" | "R12" | "R13";
+export type RuleId =
+  | "R0"
+  | "R1"
+  | "R2"
+  | "R3"
+  | "R4"
+  | "R5"
+  | "R6"
+  | "R7"
+  | "R8"
+  | "R9"
+  | "R10"
+  | "R11"
+  | "R12"
+  | "R13";
 
 /** A timer as a rule plans it; decide() gives it its id and passes it through the guardrails. */
 export type PlannedTimer = Omit<Timer, "id" | "cycle">;

@@ -25,11 +25,18 @@ export interface IngestDeps {
 /** Enough for 20 concurrent events on one prospect with jittered backoff, without spinning forever. */
 const MAX_ATTEMPTS = 40;
 
-export async function ingest(input: { webhookId: string; event: InboundEvent }, deps: IngestDeps): Promise<IngestResult> {
+export async function ingest(
+  input: { webhookId: string; event: InboundEvent },
+  deps: IngestDeps,
+): Promise<IngestResult> {
   const { webhookId, event } = input;
   const prospectId = event.prospect.id;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const loaded = await deps.store.load({ prospectId, webhookId, ...(event.prospect.email ? { email: event.prospect.email } : {}) });
+    const loaded = await deps.store.load({
+      prospectId,
+      webhookId,
+      ...(event.prospect.email ? { email: event.prospect.email } : {}),
+    });
     if (loaded.receipt) return { ...loaded.receipt.result, duplicate: true };
 
     const now = deps.clock.now();
@@ -39,7 +46,13 @@ export async function ingest(input: { webhookId: string; event: InboundEvent }, 
       await deps.store.commit({
         expectedVersion: loaded.prospect?.version ?? 0,
         prospect: decision.next,
-        timeline: timelineEntry(decision, { at: now, webhookId, occurredAt: event.occurredAt, type: event.type, note: event.note }),
+        timeline: timelineEntry(decision, {
+          at: now,
+          webhookId,
+          occurredAt: event.occurredAt,
+          type: event.type,
+          note: event.note,
+        }),
         timersAdded: decision.timersAdded,
         timersRemoved: decision.timersRemoved,
         receipt: { webhookId, prospectId, result },
@@ -53,14 +66,27 @@ export async function ingest(input: { webhookId: string; event: InboundEvent }, 
       continue; // a duplicate finds its receipt on the next read
     }
     await syncTimers(deps, prospectId, decision);
-    deps.log.info("ingest.applied", { prospectId, webhookId, rule: decision.rule, applied: decision.applied, version: decision.next.version });
+    deps.log.info("ingest.applied", {
+      prospectId,
+      webhookId,
+      rule: decision.rule,
+      applied: decision.applied,
+      version: decision.next.version,
+    });
     return result;
   }
-  throw new RedialError("conflict", `Too many concurrent changes to prospect ${prospectId}; retry the delivery`);
+  throw new RedialError(
+    "conflict",
+    `Too many concurrent changes to prospect ${prospectId}; retry the delivery`,
+  );
 }
 
 /** Schedules are only triggers: a failure here is logged, and reconciliation finds the timer later. */
-export async function syncTimers(deps: Pick<IngestDeps, "timers" | "log">, prospectId: string, decision: Decision) {
+export async function syncTimers(
+  deps: Pick<IngestDeps, "timers" | "log">,
+  prospectId: string,
+  decision: Decision,
+) {
   try {
     if (decision.timersRemoved.length) await deps.timers.cancel(prospectId, decision.timersRemoved);
     if (decision.timersAdded.length) await deps.timers.schedule(prospectId, decision.timersAdded);

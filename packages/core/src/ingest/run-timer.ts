@@ -12,7 +12,10 @@ import { syncTimers, timelineEntry } from "./ingest.ts";
 
 const MAX_ATTEMPTS = 10;
 
-export async function runTimer(key: { prospectId: string; timerId: string }, deps: IngestDeps): Promise<Decision | null> {
+export async function runTimer(
+  key: { prospectId: string; timerId: string },
+  deps: IngestDeps,
+): Promise<Decision | null> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const { prospect } = await deps.store.load({ prospectId: key.prospectId });
     const timer = prospect?.timers.find((t) => t.id === key.timerId);
@@ -22,7 +25,12 @@ export async function runTimer(key: { prospectId: string; timerId: string }, dep
     }
     if (timer.kind !== "recycle" && timer.kind !== "callback") return null;
     const now = deps.clock.now();
-    const decision = decide(prospect, { type: "timer.due", occurredAt: timer.at, timerId: timer.id }, deps.playbook, now);
+    const decision = decide(
+      prospect,
+      { type: "timer.due", occurredAt: timer.at, timerId: timer.id },
+      deps.playbook,
+      now,
+    );
     try {
       await deps.store.commit({
         expectedVersion: prospect.version,

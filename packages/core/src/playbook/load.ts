@@ -16,7 +16,10 @@ export function parsePlaybook(source: string, fileName = "playbook.yaml"): Playb
   }
   const result = Playbook.safeParse(raw);
   if (result.success) return result.data;
-  const errors = result.error.issues.map((i) => ({ path: formatPath(i.path) || "(root)", message: i.message }));
+  const errors = result.error.issues.map((i) => ({
+    path: formatPath(i.path) || "(root)",
+    message: i.message,
+  }));
   throw new RedialError(
     "invalid",
     `${fileName} is not a valid playbook:\n${errors.map((e) => `  ${fileName}: ${e.path}: ${e.message}`).join("\n")}`,

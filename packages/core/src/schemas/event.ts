@@ -41,7 +41,14 @@ export const ProspectInput = z.object({
 });
 export type ProspectInput = z.infer<typeof ProspectInput>;
 
-export const SOFT_NO_REASONS = ["not_interested", "all_set", "has_vendor", "no_budget", "bad_timing", "other"] as const;
+export const SOFT_NO_REASONS = [
+  "not_interested",
+  "all_set",
+  "has_vendor",
+  "no_budget",
+  "bad_timing",
+  "other",
+] as const;
 export const RejectionReason = z.enum([...SOFT_NO_REASONS, "hostile", "do_not_contact"]);
 export type RejectionReason = z.infer<typeof RejectionReason>;
 

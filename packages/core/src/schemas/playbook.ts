@@ -48,7 +48,10 @@ export const Playbook = z
     calendar: CalendarSettings,
     sendWindow: DailyWindow,
     preferredWindow: DailyWindow,
-    caps: z.object({ perProspectPer7Days: z.number().int().positive(), perSenderPer24Hours: z.number().int().positive() }),
+    caps: z.object({
+      perProspectPer7Days: z.number().int().positive(),
+      perSenderPer24Hours: z.number().int().positive(),
+    }),
     tiers: z.object({
       A: z.object({ recycleAfterDays: Days }),
       B: z.object({ recycleAfterDays: Days }),
@@ -98,7 +101,11 @@ export const Playbook = z
       }
     }
     if (playbook.rules.callback.minLeadDays > playbook.rules.callback.maxLeadDays) {
-      ctx.addIssue({ code: "custom", path: ["rules", "callback", "minLeadDays"], message: "Must not exceed maxLeadDays" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["rules", "callback", "minLeadDays"],
+        message: "Must not exceed maxLeadDays",
+      });
     }
   });
 export type Playbook = z.infer<typeof Playbook>;

@@ -27,7 +27,8 @@ export function chooseRule(ctx: RuleContext): Plan {
   }
   if (input.type === "email.bounced") return bounced(ctx, input.email);
   if (isTerminal(state.status)) return stopped(state.status);
-  if (input.type === "prospect.disqualified" || (isInbound(input) && !state.profile.fitsProfile)) return disqualify();
+  if (input.type === "prospect.disqualified" || (isInbound(input) && !state.profile.fitsProfile))
+    return disqualify();
 
   switch (input.type) {
     case "call.rejected": {
@@ -48,9 +49,20 @@ export function chooseRule(ctx: RuleContext): Plan {
       return updated(ctx);
     case "timer.due": {
       const timer = state.timers.find((t) => t.id === input.timerId);
-      if (!timer) return { rule: "R12", applied: false, reason: `Timer ${input.timerId} is no longer pending (stale)`, cancel: "none" };
+      if (!timer)
+        return {
+          rule: "R12",
+          applied: false,
+          reason: `Timer ${input.timerId} is no longer pending (stale)`,
+          cancel: "none",
+        };
       if (timer.kind === "recycle" || timer.kind === "callback") return enterQueue(ctx, timer);
-      return { rule: timer.rule as Plan["rule"], applied: false, reason: `A due ${timer.kind} timer is run by the timer runner`, cancel: "none" };
+      return {
+        rule: timer.rule as Plan["rule"],
+        applied: false,
+        reason: `A due ${timer.kind} timer is run by the timer runner`,
+        cancel: "none",
+      };
     }
   }
 }
@@ -58,5 +70,10 @@ export function chooseRule(ctx: RuleContext): Plan {
 /** The rule that stopped a prospect for good; later events are recorded and change nothing. */
 function stopped(status: Status): Plan {
   const rule = status === "opted_out" ? "R0" : status === "disqualified" ? "R1" : "R10";
-  return { rule, applied: false, reason: `The prospect is ${status} for good (${rule}): recorded, not applied`, cancel: "none" };
+  return {
+    rule,
+    applied: false,
+    reason: `The prospect is ${status} for good (${rule}): recorded, not applied`,
+    cancel: "none",
+  };
 }

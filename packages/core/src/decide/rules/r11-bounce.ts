@@ -10,6 +10,9 @@ export function bounced(ctx: RuleContext, email: string): Plan {
     cancel: "email",
     emailInvalid: true,
     suppress: [email.toLowerCase()],
-    remarks: ctx.state.profile.email?.toLowerCase() === email.toLowerCase() ? [] : ["Bounced address differs from the profile's."],
+    remarks:
+      ctx.state.profile.email?.toLowerCase() === email.toLowerCase()
+        ? []
+        : ["Bounced address differs from the profile's."],
   };
 }

@@ -1,5 +1,5 @@
-import type { QueueEntry, Timer } from "../../schemas/prospect.ts";
 import { toUtcIso } from "../../calendar/calendar.ts";
+import type { QueueEntry, Timer } from "../../schemas/prospect.ts";
 import type { Plan, RuleContext } from "../types.ts";
 
 /** Owner id used for the queue of prospects the CRM sent without an owner. */

@@ -1,8 +1,8 @@
 import { DateTime } from "luxon";
 import { resolveZone, toUtcIso } from "../../calendar/calendar.ts";
 import type { Timer } from "../../schemas/prospect.ts";
-import { emailSlot, recycleTimer, windowOf } from "../plan.ts";
-import type { PlannedTimer, Plan, RuleContext } from "../types.ts";
+import { emailSlot, later, recycleTimer, windowOf } from "../plan.ts";
+import type { Plan, PlannedTimer, RuleContext } from "../types.ts";
 
 /** Recycles whose delay comes from the tier (R7's 365 days does not). */
 const TIER_RECYCLES = new Set(["R3", "R4", "R8"]);
@@ -20,7 +20,8 @@ export function updated(ctx: RuleContext): Plan {
   const oldZone = resolveZone(before.profile, team);
   const zoneChanged = oldZone !== ctx.cal.zone;
   const tierChanged = before.profile.tier !== ctx.state.profile.tier;
-  const emailChanged = (before.profile.email ?? "").toLowerCase() !== (ctx.state.profile.email ?? "").toLowerCase();
+  const emailChanged =
+    (before.profile.email ?? "").toLowerCase() !== (ctx.state.profile.email ?? "").toLowerCase();
 
   const moved: { from: Timer; to: PlannedTimer }[] = [];
   for (const timer of ctx.state.timers) {
@@ -28,7 +29,16 @@ export function updated(ctx: RuleContext): Plan {
     if (zoneChanged) to = reZone(ctx, timer, oldZone);
     if (tierChanged && timer.kind === "recycle" && timer.basis && TIER_RECYCLES.has(timer.rule)) {
       const half = timer.half ?? "morning";
-      to = { ...recycleTimer(ctx, ctx.playbook.tiers[ctx.state.profile.tier].recycleAfterDays, "R13", half, DateTime.fromISO(timer.basis)), rule: timer.rule };
+      to = {
+        ...recycleTimer(
+          ctx,
+          ctx.playbook.tiers[ctx.state.profile.tier].recycleAfterDays,
+          "R13",
+          half,
+          DateTime.fromISO(timer.basis),
+        ),
+        rule: timer.rule,
+      };
     }
     if (to && to.at !== timer.at) moved.push({ from: timer, to });
   }
@@ -54,6 +64,10 @@ function reZone(ctx: RuleContext, timer: Timer, oldZone: string): PlannedTimer {
     return { ...rest, at: toUtcIso(emailSlot(ctx, local, window)) };
   }
   const half = timer.half ?? ctx.cal.halfOf(local);
-  const slot = ctx.cal.nextCallSlot(local > ctx.now ? local : ctx.now, half);
-  return { ...rest, at: toUtcIso(slot.start), window: { start: toUtcIso(slot.start), end: toUtcIso(slot.end) } };
+  const slot = ctx.cal.nextCallSlot(later(local, ctx.now), half);
+  return {
+    ...rest,
+    at: toUtcIso(slot.start),
+    window: { start: toUtcIso(slot.start), end: toUtcIso(slot.end) },
+  };
 }

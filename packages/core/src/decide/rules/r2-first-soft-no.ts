@@ -10,7 +10,9 @@ import type { Plan, RuleContext } from "../types.ts";
 export function firstSoftNo(ctx: RuleContext, softNos: number): Plan {
   const { noteSequence, retryAfterBusinessDays } = ctx.playbook.rules.softNo;
   const [min, max] = retryAfterBusinessDays;
-  const candidates = Array.from({ length: max - min + 1 }, (_, i) => ctx.cal.addBusinessDays(ctx.occurredAt, min + i));
+  const candidates = Array.from({ length: max - min + 1 }, (_, i) =>
+    ctx.cal.addBusinessDays(ctx.occurredAt, min + i),
+  );
   const preferred = ctx.playbook.preferredWindow.days;
   const day = candidates.find((d) => preferred.includes(d.weekday)) ?? candidates[0] ?? ctx.occurredAt;
   const half = otherHalf(ctx.cal.halfOf(ctx.occurredAt));

@@ -37,7 +37,10 @@ export function stalled(ctx: RuleContext, stall: Stall, streak: number): Plan {
 
   const { at: callbackAt, half } = parseCallbackAt(ctx, stall.callbackAt);
   const intervalMs = callbackAt.toMillis() - ctx.occurredAt.toMillis();
-  const leadDays = Math.min(callback.maxLeadDays, Math.max(callback.minLeadDays, (intervalMs / DAY_MS) * callback.leadFraction));
+  const leadDays = Math.min(
+    callback.maxLeadDays,
+    Math.max(callback.minLeadDays, (intervalMs / DAY_MS) * callback.leadFraction),
+  );
   const due = callbackAt.minus({ milliseconds: Math.round(leadDays * DAY_MS) });
   let slot = ctx.cal.previousCallSlot(due, half);
   if (slot.start < ctx.now) slot = ctx.cal.nextCallSlot(ctx.now, half);

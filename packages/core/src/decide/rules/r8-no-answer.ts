@@ -28,8 +28,20 @@ export function noAnswer(ctx: RuleContext, voicemail: boolean, attempts: number)
   const timers = voicemail
     ? [
         ...sequenceTimers(ctx, rules.voicemailSequence, "R8"),
-        callTimer(ctx, ctx.cal.addBusinessDays(ctx.occurredAt, rules.voicemailCallAfterBusinessDays), half, "R8"),
+        callTimer(
+          ctx,
+          ctx.cal.addBusinessDays(ctx.occurredAt, rules.voicemailCallAfterBusinessDays),
+          half,
+          "R8",
+        ),
       ]
-    : [callTimer(ctx, ctx.cal.addBusinessDays(ctx.occurredAt, rules.callAfterBusinessDays), otherHalf(half), "R8")];
+    : [
+        callTimer(
+          ctx,
+          ctx.cal.addBusinessDays(ctx.occurredAt, rules.callAfterBusinessDays),
+          otherHalf(half),
+          "R8",
+        ),
+      ];
   return { rule: "R8", status: "retrying", cancel: "all", counters: { noAnswers: attempts }, timers };
 }

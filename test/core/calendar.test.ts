@@ -1,0 +1,111 @@
+import { Calendar, resolveZone, toUtcIso } from "@redial/core";
+import { DateTime } from "luxon";
+import { describe, expect, it } from "vitest";
+import { playbook } from "../support/core.ts";
+
+const cal = (zone: string) => new Calendar(zone, playbook.calendar);
+const utc = (dt: DateTime) => toUtcIso(dt);
+const at = (iso: string) => DateTime.fromISO(iso, { setZone: true });
+
+describe("calendar: business days (weekends and holidays)", () => {
+  it("skips the weekend: Friday + 1 business day is Monday, same local time", () => {
+    expect(utc(cal("America/New_York").addBusinessDays(at("2026-11-13T15:00:00-05:00"), 1))).toBe(
+      "2026-11-16T20:00:00Z",
+    );
+  });
+
+  it("skips a holiday: the day before Thanksgiving + 1 is the Friday after", () => {
+    const next = cal("America/New_York").addBusinessDays(at("2026-11-25T10:00:00-05:00"), 1);
+    expect(next.toISODate()).toBe("2026-11-27");
+  });
+
+  it("rolls a Saturday start to Monday when adding 0 days", () => {
+    expect(cal("America/Chicago").addBusinessDays(at("2026-11-21T10:00:00-06:00"), 0).toISODate()).toBe(
+      "2026-11-23",
+    );
+  });
+
+  it("reads holidays as local dates in the prospect's zone", () => {
+    // 2026-12-25 03:00 UTC is still Christmas Eve in Los Angeles: a business day there.
+    const christmasEveLA = at("2026-12-25T03:00:00Z");
+    expect(cal("America/Los_Angeles").isBusinessDay(christmasEveLA)).toBe(true);
+    expect(cal("Europe/Paris").isBusinessDay(christmasEveLA)).toBe(false);
+  });
+});
+
+describe("calendar: DST (America/New_York)", () => {
+  it("March: 09:00 local is 14:00Z before the change and 13:00Z after it", () => {
+    const ny = cal("America/New_York");
+    // DST starts Sunday 2027-03-14.
+    expect(utc(ny.nextCallSlot(at("2027-03-12T06:00:00-05:00"), "morning").start)).toBe(
+      "2027-03-12T14:00:00Z",
+    );
+    expect(utc(ny.nextCallSlot(at("2027-03-13T06:00:00-05:00"), "morning").start)).toBe(
+      "2027-03-15T13:00:00Z",
+    );
+  });
+
+  it("March: adding business days across the change keeps the local wall-clock time", () => {
+    const next = cal("America/New_York").addBusinessDays(at("2027-03-12T15:00:00-05:00"), 1);
+    expect(next.toFormat("yyyy-MM-dd HH:mm")).toBe("2027-03-15 15:00");
+    expect(utc(next)).toBe("2027-03-15T19:00:00Z");
+  });
+
+  it("November: the send window opens at 08:00 local on both sides of the change", () => {
+    const ny = cal("America/New_York");
+    // DST ends Sunday 2026-11-01.
+    expect(utc(ny.nextWindowSlot(at("2026-10-30T17:30:00-04:00"), playbook.sendWindow))).toBe(
+      "2026-11-02T13:00:00Z",
+    );
+    expect(utc(ny.nextWindowSlot(at("2026-10-29T17:30:00-04:00"), playbook.sendWindow))).toBe(
+      "2026-10-30T12:00:00Z",
+    );
+  });
+});
+
+describe("calendar: half-hour zones and windows", () => {
+  it("Asia/Kolkata (UTC+05:30): the morning call window starts 03:30Z", () => {
+    const slot = cal("Asia/Kolkata").nextCallSlot(at("2026-11-17T00:00:00Z"), "morning");
+    expect(utc(slot.start)).toBe("2026-11-17T03:30:00Z");
+    expect(utc(slot.end)).toBe("2026-11-17T06:30:00Z");
+  });
+
+  it("splits the day at local noon", () => {
+    const kolkata = cal("Asia/Kolkata");
+    expect(kolkata.halfOf(at("2026-11-17T06:29:00Z"))).toBe("morning"); // 11:59 IST
+    expect(kolkata.halfOf(at("2026-11-17T06:30:00Z"))).toBe("afternoon"); // 12:00 IST
+  });
+
+  it("G2: inside the window an instant is its own slot; after hours the next business morning", () => {
+    const ny = cal("America/New_York");
+    const inside = at("2026-11-17T10:15:00-05:00");
+    expect(ny.inWindow(inside, playbook.sendWindow)).toBe(true);
+    expect(utc(ny.nextWindowSlot(at("2026-11-20T17:00:00-05:00"), playbook.sendWindow))).toBe(
+      "2026-11-23T13:00:00Z",
+    );
+  });
+
+  it("G2: the preferred window (Tue–Thu 08:00–11:00) skips Friday and Monday", () => {
+    const slot = cal("America/New_York").nextWindowSlot(
+      at("2026-11-20T09:00:00-05:00"),
+      playbook.preferredWindow,
+    );
+    expect(slot.toFormat("ccc yyyy-MM-dd HH:mm")).toBe("Tue 2026-11-24 08:00");
+  });
+
+  it("a callback slot comes at or before the target, on a business day", () => {
+    // Saturday 2027-05-01 → Friday 2027-04-30 09:00 EDT.
+    const slot = cal("America/New_York").previousCallSlot(at("2027-05-01T09:00:00-04:00"), "morning");
+    expect(utc(slot.start)).toBe("2027-04-30T13:00:00Z");
+  });
+});
+
+describe("calendar: G2 zone fallback", () => {
+  it("uses the prospect's zone, else the owner's, else the team's", () => {
+    expect(
+      resolveZone({ timezone: "Europe/Paris", owner: { timezone: "Asia/Tokyo" } }, "America/New_York"),
+    ).toBe("Europe/Paris");
+    expect(resolveZone({ owner: { timezone: "Asia/Tokyo" } }, "America/New_York")).toBe("Asia/Tokyo");
+    expect(resolveZone({}, "America/New_York")).toBe("America/New_York");
+  });
+});

@@ -1,0 +1,124 @@
+import { decide, parsePlaybook } from "@redial/core";
+import { describe, expect, it } from "vitest";
+import { actionsOf, chain, event, only, playbook, playbookText, softNo } from "../support/core.ts";
+
+const MON_10AM = "2026-11-16T10:00:00-05:00";
+const WED_2PM = "2026-11-18T14:00:00-05:00";
+
+describe("G1 at plan time: no email where none may go", () => {
+  it("plans no email step without an address, and says so", () => {
+    const { last } = chain([softNo(MON_10AM, { email: undefined })]);
+    expect(actionsOf(last, "email")).toEqual([]);
+    expect(actionsOf(last, "call")).toHaveLength(1);
+    expect(last.remarks).toContain("no email address on file: email steps skipped");
+  });
+
+  it("plans no email to a suppressed address", () => {
+    const d = decide(null, softNo(MON_10AM), playbook, new Date(MON_10AM), { suppressed: true });
+    expect(actionsOf(d, "email")).toEqual([]);
+    expect(d.remarks.join(" ")).toMatch(/suppressed/);
+  });
+});
+
+describe("G2 at plan time: every planned email is inside the prospect's send window", () => {
+  it("nurture emails land Tue–Thu 08:00–11:00 local, DST or not", () => {
+    const { last } = chain([softNo(MON_10AM), softNo(WED_2PM)]);
+    for (const email of actionsOf(last, "email")) {
+      const local = new Date(email.at).toLocaleString("en-US", {
+        timeZone: "America/New_York",
+        weekday: "short",
+        hour: "2-digit",
+        hour12: false,
+      });
+      expect(local).toMatch(/^(Tue|Wed|Thu),? (08|09|10)$/);
+    }
+  });
+
+  it("an unknown zone falls back to the owner's", () => {
+    const d = chain([
+      softNo(MON_10AM, { timezone: undefined, owner: { id: "rep-1", timezone: "Asia/Kolkata" } }),
+    ]).last;
+    expect(only(actionsOf(d, "email")).at).toBe("2026-11-17T02:30:00Z"); // Tue 08:00 IST
+  });
+});
+
+describe("G3 at plan time: at most 2 automated emails per prospect per rolling 7 days", () => {
+  it("defers an email that would be the 3rd in 7 days until the oldest ages out, never drops it", () => {
+    const start = {
+      ...chain([softNo(MON_10AM)]).state,
+      recentEmails: ["2026-11-16T14:00:00Z", "2026-11-17T14:00:00Z"],
+    };
+    const { last } = chain([softNo(WED_2PM)], { start });
+    const emails = actionsOf(last, "email");
+    expect(emails).toHaveLength(4);
+    // nurture-1 would go Thu Nov 19; the week of Nov 16's email ends Mon Nov 23 → first preferred slot Tue Nov 24.
+    expect(emails[0]?.at).toBe("2026-11-24T13:00:00Z");
+    const times = emails
+      .map((e) => Date.parse(e.at))
+      .concat(start.recentEmails.map(Date.parse))
+      .sort();
+    for (let i = 2; i < times.length; i++)
+      expect((times[i] ?? 0) - (times[i - 2] ?? 0)).toBeGreaterThanOrEqual(7 * 86_400_000);
+  });
+});
+
+describe("G6: an older event cannot move the prospect backwards", () => {
+  it("is recorded (version moves) but not applied; state, timers and lastEventAt stay", () => {
+    const { decisions, last } = chain([softNo(WED_2PM), event("prospect.replied", MON_10AM)], {
+      now: "2026-11-18T20:00:00Z",
+    });
+    const before = decisions[0]?.next;
+    expect(last).toMatchObject({ rule: "G6", applied: false, actions: [] });
+    expect(last.reason).toMatch(/before the last applied event/);
+    expect(last.next.version).toBe(2);
+    expect({ ...last.next, version: 1, updatedAt: before?.updatedAt }).toEqual(before);
+  });
+
+  it("cannot resurrect an opted-out prospect with an old soft no", () => {
+    const { last } = chain([event("prospect.opted_out", WED_2PM), softNo(MON_10AM)], {
+      now: "2026-11-18T20:00:00Z",
+    });
+    expect(last.applied).toBe(false);
+    expect(last.next.status).toBe("opted_out");
+  });
+
+  it("an event at the same instant as the last one still applies", () => {
+    const { last } = chain([softNo(MON_10AM), softNo(MON_10AM)]);
+    expect(last.rule).toBe("R3");
+  });
+});
+
+describe("G7: a drip never runs past the next call or recycle", () => {
+  it("drops nurture emails that would fall after an early recycle", () => {
+    const short = parsePlaybook(
+      playbookText.replace("B: { recycleAfterDays: 180 }", "B: { recycleAfterDays: 20 }"),
+    );
+    const first = decide(null, softNo(MON_10AM), short, new Date(MON_10AM));
+    const d = decide(first.next, softNo(WED_2PM), short, new Date(WED_2PM));
+    const recycle = only(actionsOf(d, "recycle"));
+    const emails = actionsOf(d, "email");
+    expect(emails.length).toBeLessThan(4);
+    expect(emails.every((e) => e.at <= recycle.at)).toBe(true);
+    expect(d.remarks.join(" ")).toMatch(/G7/);
+  });
+
+  it("a new cycle supersedes the old drip (R12 cancels it)", () => {
+    const short = parsePlaybook(
+      playbookText.replace("B: { recycleAfterDays: 180 }", "B: { recycleAfterDays: 20 }"),
+    );
+    const nurturing = decide(
+      decide(null, softNo(MON_10AM), short, new Date(MON_10AM)).next,
+      softNo(WED_2PM),
+      short,
+      new Date(WED_2PM),
+    ).next;
+    const recycle = only(nurturing.timers.filter((t) => t.kind === "recycle"));
+    const d = decide(
+      nurturing,
+      { type: "timer.due", occurredAt: recycle.at, timerId: recycle.id },
+      short,
+      new Date(recycle.at),
+    );
+    expect(d.next.timers).toEqual([]);
+  });
+});
