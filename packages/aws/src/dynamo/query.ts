@@ -1,0 +1,133 @@
+/**
+ * Read helpers behind the store: a BatchGetItem that finishes its unprocessed keys, a paginated
+ * partition, a sort-key range of an index partition, a merge of shards oldest first, the cursor.
+ */
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+import { RedialError } from "@redial/core";
+import { guard } from "./errors.ts";
+
+export type Item = Record<string, unknown>;
+type Key = { pk: string; sk: string };
+
+const MAX_BATCH_ATTEMPTS = 8;
+
+/** One request normally; DynamoDB may leave keys unprocessed under load, so only those are retried. */
+export async function batchGetAll(
+  client: DynamoDBDocumentClient,
+  table: string,
+  keys: Key[],
+): Promise<Item[]> {
+  const found: Item[] = [];
+  let pending = keys;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt === MAX_BATCH_ATTEMPTS) {
+      throw new RedialError("unavailable", `DynamoDB left keys unprocessed after ${attempt} attempts`);
+    }
+    if (attempt > 0) await sleep(Math.random() * 25 * 2 ** attempt);
+    const out = await guard(
+      client.send(
+        // Strongly consistent: a receipt or version written a moment ago must be seen, or ingest spins.
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+      ),
+    );
+    found.push(...((out.Responses?.[table] ?? []) as Item[]));
+    pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
+  }
+  return found;
+}
+
+/** Every item the query matches, following LastEvaluatedKey (a page stops at 1 MB). */
+export async function queryAll(client: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: QueryCommandInput["ExclusiveStartKey"];
+  do {
+    const out = await guard(client.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
+    items.push(...((out.Items ?? []) as Item[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+export interface Range {
+  index: "gsi1" | "gsi2";
+  partition: string;
+  /** Exclusive lower bound on the sort key (a cursor). */
+  after?: string | undefined;
+  /** Inclusive upper bound on the sort key. */
+  upTo?: string | undefined;
+  limit: number;
+}
+
+/** Up to `limit` items of one index partition within the range, in sort-key order. */
+export async function queryRange(
+  client: DynamoDBDocumentClient,
+  table: string,
+  range: Range,
+): Promise<Item[]> {
+  const sk = `${range.index}sk`;
+  const values: Record<string, string> = { ":pk": range.partition };
+  let condition = `${range.index}pk = :pk`;
+  // A key condition takes one sort-key clause. With both bounds BETWEEN includes `after` itself, so the
+  // cursor's own item is dropped below.
+  if (range.after !== undefined && range.upTo !== undefined) {
+    condition += ` AND ${sk} BETWEEN :after AND :upTo`;
+    Object.assign(values, { ":after": range.after, ":upTo": range.upTo });
+  } else if (range.after !== undefined) {
+    condition += ` AND ${sk} > :after`;
+    values[":after"] = range.after;
+  } else if (range.upTo !== undefined) {
+    condition += ` AND ${sk} <= :upTo`;
+    values[":upTo"] = range.upTo;
+  }
+  if (range.after !== undefined && range.upTo !== undefined && range.after >= range.upTo) return [];
+
+  const items: Item[] = [];
+  let start: QueryCommandInput["ExclusiveStartKey"];
+  do {
+    const out = await guard(
+      client.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: range.index,
+          KeyConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          Limit: range.limit - items.length + 1,
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    for (const item of (out.Items ?? []) as Item[]) if (item[sk] !== range.after) items.push(item);
+    start = out.LastEvaluatedKey;
+  } while (start && items.length < range.limit);
+  return items.slice(0, range.limit);
+}
+
+/** Merges lists each sorted by `sortKey` into one, oldest first (keys start with a UTC ISO time). */
+export function mergeOldestFirst(lists: Item[][], sortKey: string): Item[] {
+  const key = (item: Item) => String(item[sortKey]);
+  return lists.flat().sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** Opaque to clients so the key layout can change; it only carries the last sort key returned. */
+export const encodeCursor = (after: string) =>
+  Buffer.from(JSON.stringify({ after }), "utf8").toString("base64url");
+
+export function decodeCursor(cursor: string): string {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (parsed && typeof parsed === "object" && "after" in parsed && typeof parsed.after === "string")
+      return parsed.after;
+  } catch {
+    // fall through to the error a client can act on
+  }
+  throw new RedialError("invalid", "Malformed cursor", [
+    { path: "cursor", message: "Not a cursor this API returned" },
+  ]);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

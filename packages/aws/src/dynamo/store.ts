@@ -1,0 +1,212 @@
+/**
+ * The Store port over one DynamoDB table (keys in ./keys.ts). A decision reads in one BatchGetItem and
+ * writes in one TransactWriteItems guarded by the prospect's version, so concurrent events for one
+ * prospect serialize through ingest's retry and a webhook id takes effect at most once.
+ */
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import {
+  type Change,
+  type Clock,
+  type DueTimer,
+  IngestResult,
+  type Loaded,
+  type Page,
+  Profile,
+  Prospect,
+  QueueEntry,
+  type QueueItem,
+  type Store,
+  TimelineEntry,
+  Timer,
+  type WebhookReceipt,
+} from "@redial/core";
+import { guard, storeError } from "./errors.ts";
+import {
+  dueBefore,
+  dueUpTo,
+  epochSeconds,
+  type Key,
+  Keys,
+  ownerPartition,
+  PROFILE_SK,
+  shardPartitions,
+  suppressionItem,
+  TIMELINE_PREFIX,
+} from "./keys.ts";
+import {
+  batchGetAll,
+  decodeCursor,
+  encodeCursor,
+  type Item,
+  mergeOldestFirst,
+  queryAll,
+  queryRange,
+} from "./query.ts";
+import { commitItems } from "./transaction.ts";
+
+export interface DynamoStoreOptions {
+  /** Must marshal with `removeUndefinedValues` (createDocumentClient does): core's types have optional fields. */
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Business time for reading webhook receipts whose TTL has passed; defaults to the system clock. */
+  clock?: Clock;
+}
+
+export interface Suppression {
+  email: string;
+  reason: string;
+  at: string;
+}
+
+export class DynamoStore implements Store {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #clock: Clock;
+
+  constructor(options: DynamoStoreOptions) {
+    if (!options.client.config.translateConfig?.marshallOptions?.removeUndefinedValues) {
+      throw new Error("DynamoStore needs a document client with marshallOptions.removeUndefinedValues");
+    }
+    this.#client = options.client;
+    this.#table = options.tableName;
+    this.#clock = options.clock ?? { now: () => new Date() };
+  }
+
+  async load(key: { prospectId: string; webhookId?: string; email?: string }): Promise<Loaded> {
+    const wanted = {
+      prospect: Keys.prospect(key.prospectId),
+      receipt: key.webhookId === undefined ? undefined : Keys.receipt(key.webhookId),
+      suppression: key.email === undefined ? undefined : Keys.suppression(key.email),
+    };
+    const keys = Object.values(wanted).filter((k) => k !== undefined);
+    const items = await batchGetAll(this.#client, this.#table, keys);
+    const find = (k: Key | undefined) => k && items.find((item) => item.pk === k.pk && item.sk === k.sk);
+    const prospect = find(wanted.prospect);
+    const receipt = find(wanted.receipt);
+    // TTL deletes days late: an expired receipt that is still there counts as absent.
+    const live = receipt && Number(receipt.expiresAt) >= epochSeconds(this.#clock.now());
+    return {
+      prospect: prospect ? Prospect.parse(prospect) : null,
+      receipt: live ? toReceipt(receipt) : null,
+      suppressed: find(wanted.suppression) !== undefined,
+    };
+  }
+
+  async commit(change: Change): Promise<void> {
+    const { items, receiptAt } = commitItems(this.#table, change);
+    try {
+      // A fresh token per commit makes the SDK's own retries idempotent (a lost response is not a conflict).
+      await this.#client.send(
+        new TransactWriteCommand({ TransactItems: items, ClientRequestToken: crypto.randomUUID() }),
+      );
+    } catch (error) {
+      throw storeError(error, { receiptAt });
+    }
+  }
+
+  async getProspect(prospectId: string): Promise<{ prospect: Prospect; timeline: TimelineEntry[] } | null> {
+    const { pk } = Keys.prospect(prospectId);
+    // Sort keys order the partition: PROFILE, QUEUE, TIMER#…, TL#<version> (oldest first).
+    const items = await queryAll(this.#client, {
+      TableName: this.#table,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": pk },
+      ConsistentRead: true,
+    });
+    const profile = items.find((item) => item.sk === PROFILE_SK);
+    if (!profile) return null;
+    const timeline = items.filter((item) => String(item.sk).startsWith(TIMELINE_PREFIX));
+    return { prospect: Prospect.parse(profile), timeline: timeline.map((item) => TimelineEntry.parse(item)) };
+  }
+
+  async listCallQueue(query: {
+    ownerId?: string;
+    dueBefore?: Date;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<QueueItem>> {
+    // Both indexes sort by `<dueAt>#<prospectId>`, unique per entry, so the cursor is the last key seen.
+    const range = {
+      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      upTo: query.dueBefore ? dueBefore(query.dueBefore) : undefined,
+      limit: query.limit + 1,
+    };
+    const index = query.ownerId === undefined ? "gsi1" : "gsi2";
+    const partitions =
+      query.ownerId === undefined ? shardPartitions("QUEUE") : [ownerPartition(query.ownerId)];
+    const merged = await this.#listMerged(index, partitions, range);
+    const page = merged.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((item) => ({
+        prospectId: String(item.prospectId),
+        profile: Profile.parse(item.profile),
+        entry: QueueEntry.parse(item.entry),
+      })),
+      ...(merged.length > query.limit && last ? { cursor: encodeCursor(String(last[`${index}sk`])) } : {}),
+    };
+  }
+
+  async listDueTimers(now: Date, limit: number): Promise<DueTimer[]> {
+    const merged = await this.#listMerged("gsi1", shardPartitions("TIMER"), { upTo: dueUpTo(now), limit });
+    return merged
+      .slice(0, limit)
+      .map((item) => ({ prospectId: String(item.prospectId), timer: Timer.parse(item.timer) }));
+  }
+
+  async listSuppressions(query: { limit: number; cursor?: string }): Promise<Page<Suppression>> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const merged = await this.#listMerged("gsi1", shardPartitions("SUPP"), { after, limit: query.limit + 1 });
+    const page = merged.slice(0, query.limit).map((item) => ({
+      email: String(item.email),
+      reason: String(item.reason),
+      at: String(item.at),
+    }));
+    const last = page.at(-1);
+    return {
+      items: page,
+      ...(merged.length > query.limit && last ? { cursor: encodeCursor(last.email) } : {}),
+    };
+  }
+
+  async addSuppression(email: string, reason: string, at: Date = this.#clock.now()): Promise<void> {
+    await guard(
+      this.#client.send(new PutCommand({ TableName: this.#table, Item: suppressionItem(email, reason, at) })),
+    );
+  }
+
+  /** Whether the address was on the list. */
+  async removeSuppression(email: string): Promise<boolean> {
+    const out = await guard(
+      this.#client.send(
+        new DeleteCommand({ TableName: this.#table, Key: Keys.suppression(email), ReturnValues: "ALL_OLD" }),
+      ),
+    );
+    return out.Attributes !== undefined;
+  }
+
+  /** Queries every partition of a listing in parallel and merges them by sort key, oldest first. */
+  async #listMerged(
+    index: "gsi1" | "gsi2",
+    partitions: string[],
+    range: { after?: string; upTo?: string; limit: number },
+  ) {
+    const pages = await Promise.all(
+      partitions.map((partition) => queryRange(this.#client, this.#table, { index, partition, ...range })),
+    );
+    return mergeOldestFirst(pages, `${index}sk`);
+  }
+}
+
+function toReceipt(item: Item): WebhookReceipt {
+  return {
+    webhookId: String(item.webhookId),
+    prospectId: String(item.prospectId),
+    result: IngestResult.parse(item.result),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The one TransactWriteItems a decision becomes (Store.commit): every item it changes, each guarded
+ * where a race could matter. The store maps a cancelled transaction back through `receiptAt`.
+ */
+import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { Change } from "@redial/core";
+import {
+  epochSeconds,
+  type Key,
+  Keys,
+  normalizeEmail,
+  prospectItem,
+  queueItem,
+  receiptItem,
+  suppressionItem,
+  timelineItem,
+  timerItem,
+} from "./keys.ts";
+
+export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+type Condition = Omit<NonNullable<TransactItem["Put"]>, "Item" | "TableName">;
+
+export function commitItems(table: string, change: Change): { items: TransactItem[]; receiptAt: number } {
+  const { prospect } = change;
+  const put = (Item: Record<string, unknown>, condition?: Condition): TransactItem => ({
+    Put: { TableName: table, Item, ...condition },
+  });
+  const del = (Key: Key): TransactItem => ({ Delete: { TableName: table, Key } });
+
+  const items: TransactItem[] = [
+    // The version guard: the decision was made on `expectedVersion`, or on nothing stored yet.
+    put(
+      prospectItem(prospect),
+      change.expectedVersion === 0
+        ? { ConditionExpression: "attribute_not_exists(pk)" }
+        : {
+            ConditionExpression: "#version = :expected",
+            ExpressionAttributeNames: { "#version": "version" },
+            ExpressionAttributeValues: { ":expected": change.expectedVersion },
+          },
+    ),
+    put(timelineItem(prospect.id, change.timeline), { ConditionExpression: "attribute_not_exists(pk)" }),
+  ];
+  // A transaction allows one action per item; an id both removed and added ends up added.
+  const timers = new Map<string, TransactItem>();
+  for (const t of change.timersRemoved) timers.set(t.id, del(Keys.timer(prospect.id, t.id)));
+  for (const t of change.timersAdded) timers.set(t.id, put(timerItem(prospect.id, t)));
+  items.push(...timers.values());
+  // A prospect never stored has no queue entry to delete: skip the write.
+  if (prospect.queue) items.push(put(queueItem(prospect)));
+  else if (change.expectedVersion > 0) items.push(del(Keys.queue(prospect.id)));
+
+  const receiptAt = change.receipt ? items.length : -1;
+  if (change.receipt) {
+    // TTL deletes late: a receipt past its expiresAt but still stored must not block the id.
+    items.push(
+      put(receiptItem(change.receipt, change.now), {
+        ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
+        ExpressionAttributeValues: { ":now": epochSeconds(change.now) },
+      }),
+    );
+  }
+  const reason = change.timeline.rule ?? "decision";
+  for (const email of new Set(change.suppress.map(normalizeEmail))) {
+    items.push(put(suppressionItem(email, reason, change.now)));
+  }
+  return { items, receiptAt };
+}

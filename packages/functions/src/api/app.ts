@@ -1,0 +1,39 @@
+/**
+ * The one HTTP app, served by Lambda in AWS (lambda.ts) and by Node locally (packages/local).
+ * Handlers parse, call one use-case and map the result; every error goes through problem.ts.
+ */
+import type { Clock, IngestDeps } from "@redial/core";
+import { Hono } from "hono";
+import { bearerAuth } from "./auth.ts";
+import { openApiDocument } from "./openapi.ts";
+import { notFound, onError } from "./problem.ts";
+import { getCallQueue } from "./routes/call-queue.ts";
+import { postEvent } from "./routes/events.ts";
+import { getProspect } from "./routes/prospects.ts";
+
+export interface ApiConfig {
+  /** `whsec_…` secrets; any one verifies a webhook, so a secret can rotate without downtime. */
+  webhookSecrets: string[];
+  apiToken: string;
+}
+
+export type AppDeps = IngestDeps & {
+  config: ApiConfig;
+  /** The machine's real clock, for the webhook timestamp window; `clock` is business time (CONTRACT.md). */
+  wallClock: Clock;
+};
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const operator = bearerAuth(deps.config.apiToken);
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.get("/openapi.json", (c) => c.json(openApiDocument()));
+  app.post("/v1/events", postEvent(deps));
+  app.get("/v1/prospects/:id", operator, getProspect(deps));
+  app.get("/v1/call-queue", operator, getCallQueue(deps));
+
+  app.onError(onError(deps.log));
+  app.notFound(notFound);
+  return app;
+}

@@ -1,0 +1,197 @@
+/**
+ * GET /openapi.json: OpenAPI 3.1 generated from the zod schemas the handlers validate with, so the
+ * document cannot drift from the code. OpenAPI 3.1 schemas are JSON Schema 2020-12, zod's default.
+ */
+import { InboundEvent, IngestResult, Profile, Prospect, QueueEntry, TimelineEntry } from "@redial/core";
+import { z } from "zod";
+import { PROBLEM_CONTENT_TYPE, Problem } from "./problem.ts";
+import { CallQueuePage, CallQueueQuery } from "./routes/call-queue.ts";
+import { ProspectView } from "./routes/prospects.ts";
+
+type JsonObject = Record<string, unknown>;
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+/**
+ * Request bodies are rendered as input (unknown fields allowed: CONTRACT.md says they are ignored),
+ * responses as output (exactly the fields Redial sends).
+ */
+function componentSchemas() {
+  const inputs = z.registry<{ id: string }>();
+  inputs.add(InboundEvent, { id: "InboundEvent" });
+  const outputs = z.registry<{ id: string }>();
+  outputs.add(IngestResult, { id: "IngestResult" });
+  outputs.add(Problem, { id: "Problem" });
+  outputs.add(Prospect, { id: "Prospect" });
+  outputs.add(Profile, { id: "Profile" });
+  outputs.add(QueueEntry, { id: "QueueEntry" });
+  outputs.add(TimelineEntry, { id: "TimelineEntry" });
+  outputs.add(ProspectView, { id: "ProspectView" });
+  outputs.add(CallQueuePage, { id: "CallQueuePage" });
+  const uri = (id: string) => ref(id).$ref;
+  const all = {
+    ...z.toJSONSchema(inputs, { io: "input", uri }).schemas,
+    ...z.toJSONSchema(outputs, { io: "output", uri }).schemas,
+  };
+  // Components are embedded in the document; their own $schema/$id would only confuse tools.
+  return Object.fromEntries(Object.entries(all).map(([id, { $schema, $id, ...schema }]) => [id, schema]));
+}
+
+/** Query parameters from the same schema the handler parses them with. */
+function queryParameters(schema: z.ZodObject) {
+  const json = z.toJSONSchema(schema, { io: "input" }) as {
+    properties?: Record<string, JsonObject>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, { description, ...property }]) => ({
+    name,
+    in: "query",
+    required: json.required?.includes(name) ?? false,
+    ...(description ? { description } : {}),
+    schema: property,
+  }));
+}
+
+const json = (description: string, id: string) => ({
+  description,
+  content: { "application/json": { schema: ref(id) } },
+});
+const problem = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: ref("Problem") } },
+});
+const unauthenticated = problem("Missing or wrong bearer token (with WWW-Authenticate: Bearer).");
+
+const webhookHeaders = [
+  {
+    name: "webhook-id",
+    in: "header",
+    required: true,
+    description: "Unique per delivery: the idempotency key, remembered for at least 72 hours.",
+    schema: { type: "string", minLength: 1, maxLength: 256 },
+  },
+  {
+    name: "webhook-timestamp",
+    in: "header",
+    required: true,
+    description: "Unix seconds. More than 300 s away from now is rejected.",
+    schema: { type: "string", pattern: "^[0-9]+$" },
+  },
+  {
+    name: "webhook-signature",
+    in: "header",
+    required: true,
+    description:
+      "Standard Webhooks: space-separated `v1,<base64>` entries, each an HMAC-SHA256 keyed with the " +
+      "base64-decoded part of a `whsec_<base64>` secret, over `<webhook-id>.<webhook-timestamp>.<raw body>`. " +
+      "Any one valid entry passes, so secrets can rotate.",
+    schema: { type: "string" },
+  },
+];
+
+function buildDocument(): JsonObject {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Redial",
+      version: "0.1.0",
+      description:
+        "Playbook-driven follow-up and lead-recycle scheduler for B2B sales teams. See CONTRACT.md.",
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      "/v1/events": {
+        post: {
+          operationId: "postEvent",
+          summary: "A CRM reports a call outcome or a prospect change (signed webhook, no bearer token).",
+          security: [],
+          parameters: webhookHeaders,
+          requestBody: { required: true, content: { "application/json": { schema: ref("InboundEvent") } } },
+          responses: {
+            "200": json(
+              "A webhook-id seen before: the first answer again, with duplicate: true.",
+              "IngestResult",
+            ),
+            "202": json(
+              "Decided; applied: false with a reason when older than the last applied event (G6).",
+              "IngestResult",
+            ),
+            "400": problem("The body is not valid JSON."),
+            "401": problem("Missing, malformed, wrong or expired signature."),
+            "413": problem("The body is larger than 64 KiB."),
+            "415": problem("Content-Type is not application/json."),
+            "422": problem("Not a valid event; `errors` names each field."),
+          },
+        },
+      },
+      "/v1/prospects/{id}": {
+        get: {
+          operationId: "getProspect",
+          summary: "Profile, state, counters, pending timers and the full timeline.",
+          parameters: [
+            {
+              name: "id",
+              in: "path",
+              required: true,
+              schema: { type: "string", minLength: 1, maxLength: 200 },
+            },
+          ],
+          responses: {
+            "200": json("The prospect and its timeline.", "ProspectView"),
+            "401": unauthenticated,
+            "404": problem("No such prospect."),
+          },
+        },
+      },
+      "/v1/call-queue": {
+        get: {
+          operationId: "getCallQueue",
+          summary: "Due callbacks and recycles, oldest first, with context and prompts.",
+          parameters: queryParameters(CallQueueQuery),
+          responses: {
+            "200": json("One page of the queue.", "CallQueuePage"),
+            "401": unauthenticated,
+            "422": problem("A query parameter is not valid."),
+          },
+        },
+      },
+      "/health": {
+        get: {
+          operationId: "health",
+          summary: "Liveness.",
+          security: [],
+          responses: {
+            "200": {
+              description: "Up.",
+              content: {
+                "application/json": {
+                  schema: { type: "object", properties: { status: { const: "ok" } }, required: ["status"] },
+                },
+              },
+            },
+          },
+        },
+      },
+      "/openapi.json": {
+        get: {
+          operationId: "openapi",
+          summary: "This document.",
+          security: [],
+          responses: { "200": { description: "OpenAPI 3.1.", content: { "application/json": {} } } },
+        },
+      },
+    },
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "REDIAL_API_TOKEN." } },
+    },
+  };
+}
+
+let document: JsonObject | undefined;
+
+/** Built on first request, not at cold start: most invocations never ask for it. */
+export const openApiDocument = () => {
+  document ??= buildDocument();
+  return document;
+};

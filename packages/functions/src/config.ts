@@ -1,0 +1,78 @@
+/**
+ * The environment, parsed once at start-up (CONTRACT.md "Configuration"). A bad deployment fails
+ * with every wrong variable named at once, and without echoing a secret's value.
+ */
+import { TimeZone } from "@redial/core";
+import { z } from "zod";
+import { decodeSecret } from "./api/webhook-signature.ts";
+
+const words = (value: string, separator: string | RegExp) =>
+  value
+    .split(separator)
+    .map((word) => word.trim())
+    .filter(Boolean);
+
+const Env = z.object({
+  REDIAL_WEBHOOK_SECRET: z
+    .string()
+    .transform((value) => words(value, /\s+/))
+    .superRefine((secrets, ctx) => {
+      if (secrets.length === 0)
+        ctx.addIssue({ code: "custom", message: "Expected at least one whsec_<base64> secret" });
+      secrets.forEach((secret, index) => {
+        try {
+          decodeSecret(secret);
+        } catch {
+          ctx.addIssue({ code: "custom", message: `Secret #${index + 1} is not whsec_<base64>` });
+        }
+      });
+    }),
+  REDIAL_API_TOKEN: z.string().min(16, "Expected at least 16 characters"),
+  REDIAL_PUBLIC_URL: z.url(),
+  REDIAL_TEAM_TIMEZONE: TimeZone.default("America/New_York"),
+  REDIAL_EXPORT_RECIPIENTS: z
+    .string()
+    .default("")
+    .transform((value) => words(value, ","))
+    .pipe(z.array(z.email())),
+  REDIAL_POSTAL_ADDRESS: z.string().min(1),
+  REDIAL_TABLE_NAME: z.string().min(1),
+});
+
+export interface Config {
+  webhookSecrets: string[];
+  apiToken: string;
+  publicUrl: string;
+  teamTimezone: string;
+  exportRecipients: string[];
+  postalAddress: string;
+  tableName: string;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Blank counts as unset (a stage may define a variable as ""); stray whitespace, e.g. a trailing
+  // newline pasted into a secret, is not part of the value.
+  const given = Object.fromEntries(
+    Object.keys(Env.shape).map((name) => [name, env[name]?.trim() || undefined]),
+  );
+  const parsed = Env.safeParse(given);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      // Never print the value: it may be a secret.
+      const message = given[name] === undefined ? "is not set" : issue.message;
+      return `  ${name}${issue.path.length > 1 ? `[${issue.path.slice(1).join(".")}]` : ""}: ${message}`;
+    });
+    throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    webhookSecrets: e.REDIAL_WEBHOOK_SECRET,
+    apiToken: e.REDIAL_API_TOKEN,
+    publicUrl: e.REDIAL_PUBLIC_URL,
+    teamTimezone: e.REDIAL_TEAM_TIMEZONE,
+    exportRecipients: e.REDIAL_EXPORT_RECIPIENTS,
+    postalAddress: e.REDIAL_POSTAL_ADDRESS,
+    tableName: e.REDIAL_TABLE_NAME,
+  };
+}

@@ -1,0 +1,9 @@
+/**
+ * @redial/functions: the Lambda entry points and what they share. The local runtime imports the same
+ * app from here and serves it with Node.
+ */
+export { type ApiConfig, type AppDeps, createApp } from "./api/app.ts";
+export { signWebhook, verifyWebhook } from "./api/webhook-signature.ts";
+export { type Config, loadConfig } from "./config.ts";
+export { createLog } from "./log.ts";
+export { loadPlaybook } from "./playbook.ts";

@@ -1,0 +1,56 @@
+import { loadConfig } from "@redial/functions";
+import { describe, expect, it } from "vitest";
+
+const env = {
+  REDIAL_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_c2Vjb25kIHNlY3JldA==",
+  REDIAL_API_TOKEN: "0123456789abcdef",
+  REDIAL_PUBLIC_URL: "https://redial.acme.example",
+  REDIAL_EXPORT_RECIPIENTS: "sales-ops@acme.example, wendy@acme.example",
+  REDIAL_POSTAL_ADDRESS: "Acme Inc., 1 Main St, Springfield",
+  REDIAL_TABLE_NAME: "redial-prod",
+};
+
+describe("loadConfig", () => {
+  it("parses every variable, with the documented defaults", () => {
+    expect(loadConfig(env)).toEqual({
+      webhookSecrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_c2Vjb25kIHNlY3JldA=="],
+      apiToken: "0123456789abcdef",
+      publicUrl: "https://redial.acme.example",
+      teamTimezone: "America/New_York",
+      exportRecipients: ["sales-ops@acme.example", "wendy@acme.example"],
+      postalAddress: "Acme Inc., 1 Main St, Springfield",
+      tableName: "redial-prod",
+    });
+    expect(loadConfig({ ...env, REDIAL_EXPORT_RECIPIENTS: "" }).exportRecipients).toEqual([]);
+  });
+
+  it("names every missing or invalid variable at once, without echoing values", () => {
+    const bad = {
+      ...env,
+      REDIAL_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw hunter2",
+      REDIAL_API_TOKEN: "short",
+      REDIAL_TEAM_TIMEZONE: "Mars/Olympus_Mons",
+      REDIAL_EXPORT_RECIPIENTS: "sales-ops@acme.example,not-an-address",
+      REDIAL_TABLE_NAME: "",
+    };
+    const message = (() => {
+      try {
+        loadConfig(bad);
+        return "";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+
+    for (const name of [
+      "REDIAL_WEBHOOK_SECRET: Secret #2",
+      "REDIAL_API_TOKEN",
+      "REDIAL_TEAM_TIMEZONE",
+      "REDIAL_EXPORT_RECIPIENTS[1]",
+      "REDIAL_TABLE_NAME: is not set",
+    ]) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toMatch(/hunter2|short|Olympus/);
+  });
+});

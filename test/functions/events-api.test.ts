@@ -1,0 +1,280 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { jsonErrorOffset } from "../../packages/functions/src/api/routes/events.ts";
+import { eventBody, harness, OTHER_SECRET, problem, result, signedHeaders } from "./harness.ts";
+
+type Harness = Awaited<ReturnType<typeof harness>>;
+
+/** The rule each canonical example must yield (shared/examples/events/README.md). */
+const EXPECTED: Record<string, string> = {
+  "01": "R2",
+  "02": "R5",
+  "03": "R8",
+  "04": "R4",
+  "05": "R0",
+  "06": "R1",
+};
+const examples = new URL("../../../shared/examples/events/", import.meta.url);
+const exampleFiles = readdirSync(examples).filter((file) => file.endsWith(".json"));
+
+/** One minute after `occurredAt`: the business clock of a CRM that reports promptly. */
+const justAfter = (occurredAt: string) => new Date(Date.parse(occurredAt) + 60_000).toISOString();
+
+const syntaxError = (text: string) => {
+  try {
+    JSON.parse(text);
+    return "";
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+let h: Harness;
+beforeAll(async () => {
+  h = await harness();
+});
+
+describe("POST /v1/events with the canonical examples", () => {
+  it("has every example the README names", () => {
+    expect(exampleFiles.map((file) => file.slice(0, 2)).sort()).toEqual(Object.keys(EXPECTED));
+  });
+
+  for (const file of exampleFiles) {
+    const rule = EXPECTED[file.slice(0, 2)];
+    it(`${file} is accepted with 202 and decided by ${rule}`, async () => {
+      const body = readFileSync(new URL(file, examples), "utf8");
+      const event = JSON.parse(body);
+      h.setNow(justAfter(event.occurredAt));
+
+      const response = await h.post(body);
+
+      expect(response.status).toBe(202);
+      const answer = await result(response);
+      expect(answer).toMatchObject({ prospectId: event.prospect.id, duplicate: false, applied: true });
+      expect(answer.decision.rule).toBe(rule);
+      const stored = await h.store.getProspect(event.prospect.id);
+      expect(stored?.timeline.at(-1)?.rule).toBe(rule);
+    });
+  }
+});
+
+describe("POST /v1/events delivery semantics", () => {
+  it("answers a redelivered webhook-id with 200 and duplicate: true, and records nothing new", async () => {
+    h.setNow("2026-11-16T15:01:00Z");
+    const body = eventBody({}, { id: "dup-1" });
+    const headers = signedHeaders(body);
+    const first = await h.post(body, { headers });
+    const timeline = (await h.store.getProspect("dup-1"))?.timeline.length;
+
+    const again = await h.post(body, { headers: signedHeaders(body, { id: headers["webhook-id"] }) });
+
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(200);
+    const [firstResult, againResult] = [await result(first), await result(again)];
+    expect(againResult).toEqual({ ...firstResult, duplicate: true });
+    expect((await h.store.getProspect("dup-1"))?.timeline).toHaveLength(timeline ?? -1);
+  });
+
+  it("records an event older than the last applied one with 202 and applied: false (G6)", async () => {
+    h.setNow("2026-11-16T16:00:00Z");
+    await h.post(eventBody({ occurredAt: "2026-11-16T10:00:00-05:00" }, { id: "g6-1" }));
+
+    const response = await h.post(
+      eventBody({ type: "prospect.replied", occurredAt: "2026-11-16T09:00:00-05:00" }, { id: "g6-1" }),
+    );
+
+    expect(response.status).toBe(202);
+    const answer = await result(response);
+    expect(answer).toMatchObject({ applied: false, duplicate: false, decision: { rule: "G6" } });
+    expect(answer.reason).toMatch(/G6/);
+    expect((await h.store.getProspect("g6-1"))?.prospect.status).not.toBe("engaged");
+  });
+
+  it("checks the signature against the wall clock, not the moved business clock", async () => {
+    h.setNow("2027-03-01T12:00:00Z");
+
+    const response = await h.post(eventBody({ occurredAt: "2027-03-01T11:59:00Z" }, { id: "clock-1" }));
+
+    expect(response.status).toBe(202);
+  });
+});
+
+describe("POST /v1/events refuses bad input with problem+json and writes nothing", () => {
+  const big = (id: string) => eventBody({}, { id, attributes: { padding: "x".repeat(65 * 1024) } });
+  const now = Math.floor(Date.now() / 1000);
+
+  const cases: Array<{
+    name: string;
+    id: string;
+    status: number;
+    path?: string;
+    send: (h: Harness, id: string) => Response | Promise<Response>;
+  }> = [
+    {
+      name: "invalid JSON → 400 naming the position",
+      id: "bad-json",
+      status: 400,
+      path: "",
+      send: (h) => h.post('{"type": "call.rejected", "prospect": {"id": "bad-json",}}'),
+    },
+    { name: "a 65 KiB body → 413", id: "big-1", status: 413, send: (h, id) => h.post(big(id)) },
+    {
+      name: "a 65 KiB body under a lying Content-Length → 413",
+      id: "big-2",
+      status: 413,
+      send: (h, id) => h.post(big(id), { headers: { "content-length": "120" } }),
+    },
+    {
+      name: "a 65 KiB body with an honest Content-Length → 413 before reading it",
+      id: "big-3",
+      status: 413,
+      send: (h, id) => h.post(big(id), { headers: { "content-length": String(Buffer.byteLength(big(id))) } }),
+    },
+    {
+      name: "text/plain → 415",
+      id: "text-1",
+      status: 415,
+      send: (h, id) => h.post(eventBody({}, { id }), { headers: { "content-type": "text/plain" } }),
+    },
+    {
+      name: "an unknown type → 422 at type",
+      id: "type-1",
+      status: 422,
+      path: "type",
+      send: (h, id) => h.post(eventBody({ type: "call.teleported" }, { id })),
+    },
+    {
+      name: "an unknown reason → 422 at reason",
+      id: "reason-1",
+      status: 422,
+      path: "reason",
+      send: (h, id) => h.post(eventBody({ reason: "meh" }, { id })),
+    },
+    {
+      name: "a missing prospect.id → 422 at prospect.id",
+      id: "",
+      status: 422,
+      path: "prospect.id",
+      send: (h) => h.post(eventBody({}, { id: undefined })),
+    },
+    {
+      name: "an invalid time zone → 422 at prospect.timezone",
+      id: "tz-1",
+      status: 422,
+      path: "prospect.timezone",
+      send: (h, id) => h.post(eventBody({}, { id, timezone: "America/Atlantis" })),
+    },
+    {
+      name: "an impossible date (2026-02-30) → 422 at occurredAt",
+      id: "date-1",
+      status: 422,
+      path: "occurredAt",
+      send: (h, id) => h.post(eventBody({ occurredAt: "2026-02-30T10:00:00Z" }, { id })),
+    },
+    {
+      name: "an impossible callback date → 422 at callbackAt",
+      id: "date-2",
+      status: 422,
+      path: "callbackAt",
+      send: (h, id) =>
+        h.post(eventBody({ type: "call.stalled", reason: undefined, callbackAt: "2027-02-30" }, { id })),
+    },
+    {
+      name: "occurredAt more than 24 h after now → 422 at occurredAt",
+      id: "future-1",
+      status: 422,
+      path: "occurredAt",
+      send: (h, id) => h.post(eventBody({ occurredAt: "2026-11-18T10:00:00-05:00" }, { id })),
+    },
+    {
+      name: "a signature made with another secret → 401",
+      id: "forged-1",
+      status: 401,
+      send: (h, id) => h.post(eventBody({}, { id }), { secret: OTHER_SECRET }),
+    },
+    {
+      name: "no signature headers → 401",
+      id: "unsigned-1",
+      status: 401,
+      send: (h, id) =>
+        h.app.request("/v1/events", {
+          method: "POST",
+          body: eventBody({}, { id }),
+          headers: { "content-type": "application/json" },
+        }),
+    },
+    {
+      name: "an expired timestamp → 401",
+      id: "expired-1",
+      status: 401,
+      send: (h, id) => h.post(eventBody({}, { id }), { timestamp: now - 301 }),
+    },
+    {
+      name: "a timestamp too far ahead → 401",
+      id: "ahead-1",
+      status: 401,
+      send: (h, id) => h.post(eventBody({}, { id }), { timestamp: now + 600 }),
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      h.setNow("2026-11-16T15:01:00Z");
+
+      const response = await c.send(h, c.id);
+
+      expect(response.status).toBe(c.status);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      const body = await problem(response);
+      expect(body).toMatchObject({ status: c.status, type: expect.stringMatching(/^urn:redial:problem:/) });
+      expect(body.title).toEqual(expect.any(String));
+      expect(body.detail).toEqual(expect.any(String));
+      if (c.path !== undefined) expect(body.errors.map((e) => e.path)).toContain(c.path);
+      if (c.id) expect(await h.store.getProspect(c.id)).toBeNull();
+    });
+  }
+
+  it("names the position of a JSON syntax error", async () => {
+    const response = await h.post('{\n  "type": "call.rejected",\n  "prospect": {"id": "bad-json-2",}\n}');
+
+    const body = await problem(response);
+    expect(body.errors[0]?.message).toBe('unexpected "}" at position 63 (line 3, column 35)');
+  });
+
+  it("finds the same position as V8 wherever V8 names one, and survives 64 KiB of [", () => {
+    for (const text of [
+      "{",
+      '{"a":1,}',
+      "[1 2]",
+      '{"a":1} x',
+      "{a:1}",
+      '{"a":"b\nc"}',
+      '{"a" 1}',
+      '["abc',
+      '["a\\x"]',
+      '[1, 2, {"k": [true, nul]}]',
+    ]) {
+      const v8 = /at position (\d+)/.exec(syntaxError(text))?.[1];
+      if (v8) expect(jsonErrorOffset(text), text).toBe(Number(v8));
+    }
+    expect(jsonErrorOffset('{"a": tru}')).toBe(6);
+    expect(jsonErrorOffset("")).toBe(0);
+    expect(jsonErrorOffset("[".repeat(64 * 1024))).toBe(64 * 1024);
+  });
+
+  it("refuses a replayed webhook-id and timestamp carrying a new body with 401, and changes nothing", async () => {
+    h.setNow("2026-11-16T15:01:00Z");
+    const original = eventBody({}, { id: "replay-1" });
+    const headers = signedHeaders(original);
+    expect((await h.post(original, { headers })).status).toBe(202);
+    const before = await h.store.getProspect("replay-1");
+
+    const response = await h.post(eventBody({ type: "prospect.opted_out" }, { id: "replay-1" }), { headers });
+
+    expect(response.status).toBe(401);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    const after = await h.store.getProspect("replay-1");
+    expect(after?.prospect.version).toBe(before?.prospect.version);
+    expect(after?.timeline).toHaveLength(before?.timeline.length ?? -1);
+  });
+});
