@@ -37,7 +37,10 @@ function installStandIn(stage: string) {
   Object.assign(globalThis, {
     $config: (config: unknown) => config,
     $app: { name: "redial", stage },
-    sst: { Secret: record("Secret"), aws: { Dynamo: record("Dynamo"), ApiGatewayV2: record("ApiGatewayV2") } },
+    sst: {
+      Secret: record("Secret"),
+      aws: { Dynamo: record("Dynamo"), ApiGatewayV2: record("ApiGatewayV2") },
+    },
   });
 }
 
@@ -63,9 +66,10 @@ describe("sst.config.ts and stacks/", () => {
 
   it("declares the one table exactly as the store creates it, with TTL, PITR and deletion protection", () => {
     const [table] = find("Dynamo");
-    expect(table?.args).toMatchObject({ ...TABLE, deletionProtection: true });
+    if (!table) throw new Error("No sst.aws.Dynamo declared");
+    expect(table.args).toMatchObject({ ...TABLE, deletionProtection: true });
     const tableArgs: Record<string, unknown> = {};
-    (table?.args.transform as { table: (a: Record<string, unknown>) => void }).table(tableArgs);
+    (table.args.transform as { table: (a: Record<string, unknown>) => void }).table(tableArgs);
     expect(tableArgs.pointInTimeRecovery).toEqual({ enabled: true });
   });
 
@@ -73,7 +77,10 @@ describe("sst.config.ts and stacks/", () => {
     expect(routes.map((r) => r.path)).toEqual(["$default"]);
     for (const route of routes) {
       const handler = String(route.args.handler);
-      const [file, exportName] = [handler.slice(0, handler.lastIndexOf(".")), handler.slice(handler.lastIndexOf(".") + 1)];
+      const [file, exportName] = [
+        handler.slice(0, handler.lastIndexOf(".")),
+        handler.slice(handler.lastIndexOf(".") + 1),
+      ];
       expect(existsSync(`${root}${file}.ts`)).toBe(true);
       expect(route.args).toMatchObject({ runtime: "nodejs22.x", architecture: "arm64" });
       const env = { ...(route.args.environment as Record<string, string>), ...validSecrets };
@@ -98,7 +105,9 @@ describe("sst.config.ts and stacks/", () => {
     });
     const env = { ...(route?.args.environment as Record<string, string>), ...validSecrets };
     expect(() => loadConfig(env)).not.toThrow();
-    expect(route?.args.link).toEqual(expect.arrayContaining([expect.objectContaining({ name: "Dynamo:Table" })]));
+    expect(route?.args.link).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "Dynamo:Table" })]),
+    );
     expect(find("Secret").map((s) => s.name)).toEqual(["WebhookSecret", "ApiToken"]);
   });
 });
