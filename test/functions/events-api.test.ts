@@ -1,21 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { jsonErrorOffset } from "../../packages/functions/src/api/routes/events.ts";
+import { EXPECTED_RULE, loadExamples } from "../support/examples.ts";
 import { eventBody, harness, OTHER_SECRET, problem, result, signedHeaders } from "./harness.ts";
 
 type Harness = Awaited<ReturnType<typeof harness>>;
-
-/** The rule each canonical example must yield (shared/examples/events/README.md). */
-const EXPECTED: Record<string, string> = {
-  "01": "R2",
-  "02": "R5",
-  "03": "R8",
-  "04": "R4",
-  "05": "R0",
-  "06": "R1",
-};
-const examples = new URL("../../../shared/examples/events/", import.meta.url);
-const exampleFiles = readdirSync(examples).filter((file) => file.endsWith(".json"));
 
 /** One minute after `occurredAt`: the business clock of a CRM that reports promptly. */
 const justAfter = (occurredAt: string) => new Date(Date.parse(occurredAt) + 60_000).toISOString();
@@ -35,15 +23,13 @@ beforeAll(async () => {
 });
 
 describe("POST /v1/events with the canonical examples", () => {
+  const examples = loadExamples();
   it("has every example the README names", () => {
-    expect(exampleFiles.map((file) => file.slice(0, 2)).sort()).toEqual(Object.keys(EXPECTED));
+    expect(examples.map((e) => e.file.slice(0, 2))).toEqual(Object.keys(EXPECTED_RULE));
   });
 
-  for (const file of exampleFiles) {
-    const rule = EXPECTED[file.slice(0, 2)];
+  for (const { file, rule, body, json: event } of examples) {
     it(`${file} is accepted with 202 and decided by ${rule}`, async () => {
-      const body = readFileSync(new URL(file, examples), "utf8");
-      const event = JSON.parse(body);
       h.setNow(justAfter(event.occurredAt));
 
       const response = await h.post(body);

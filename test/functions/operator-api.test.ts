@@ -9,6 +9,7 @@ import {
 } from "@redial/core";
 import { createApp, createLog, loadPlaybook } from "@redial/functions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLES_DIR } from "../support/examples.ts";
 import { body, harness, problem, SECRET, TOKEN } from "./harness.ts";
 
 type Harness = Awaited<ReturnType<typeof harness>>;
@@ -31,8 +32,7 @@ interface Operation {
   responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }>;
 }
 
-const example = (file: string) =>
-  readFileSync(new URL(`../../../shared/examples/events/${file}`, import.meta.url), "utf8");
+const example = (file: string) => readFileSync(`${EXAMPLES_DIR}${file}`, "utf8");
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
 let h: Harness;

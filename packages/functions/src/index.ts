@@ -7,3 +7,4 @@ export { signWebhook, verifyWebhook } from "./api/webhook-signature.ts";
 export { type Config, loadConfig } from "./config.ts";
 export { createLog } from "./log.ts";
 export { loadPlaybook } from "./playbook.ts";
+export { loggingTimers } from "./timers.ts";

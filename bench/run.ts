@@ -1,0 +1,364 @@
+/**
+ * `npm run bench`: Redial's throughput next to a raw baseline measured in the same run, on the same
+ * machine, so the ratio means something where the absolute figures do not. Writes
+ * bench/results/latest.json and latest.md. Nothing here is asserted by tests.
+ *
+ * 1. decide() alone, one core, over a mix of the example events (first contact and follow-ups).
+ * 2. Ingest over HTTP through the local runtime (16 concurrent clients, one new prospect per event),
+ *    next to raw TransactWriteItems on the same DynamoDB Local: the very request an ingest commit
+ *    sends (captured from a real one, keys swapped for fresh ones of the same length), 16 concurrent.
+ * 3. DynamoDB requests per applied event, counted on the runtime's own client.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  DynamoDBClient,
+  TransactWriteItemsCommand,
+  type TransactWriteItemsCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { countRequests } from "@redial/aws";
+import { type DecisionInput, decide, InboundEvent, type Prospect } from "@redial/core";
+import { loadPlaybook, signWebhook } from "@redial/functions";
+import { DEV_WEBHOOK_SECRET, type Runtime, startRuntime } from "@redial/local";
+import { loadExamples } from "../test/support/examples.ts";
+
+const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
+
+const DECIDE_RUNS = 5;
+const DECIDE_RUN_MS = 1_000;
+const CLIENTS = 16;
+const ROUNDS = 5;
+const EVENTS_PER_CLIENT = 32;
+const TARGETS = { decidePerSecond: 50_000, ingestToRaw: 0.5 };
+
+interface Timed {
+  perSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+async function main() {
+  const exampleBodies = loadExamples().map((example) => example.body);
+  const started = Date.now();
+
+  log(`decide(): ${DECIDE_RUNS} runs of ${DECIDE_RUN_MS} ms`);
+  const decideRuns = benchDecide(exampleBodies);
+
+  log("starting the local runtime (DynamoDB Local, SES, API)");
+  const runtime = await startRuntime({ port: 0, dynamoPort: 0, sesPort: 0, env: {}, log: "silent" });
+  try {
+    // Only ingest's requests are counted and timed: the timer loop's polling is another workload.
+    await runtime.loop.stop();
+    const template = exampleBodies[0] ?? "";
+    const raw = new DynamoDBClient({
+      endpoint: runtime.dynamoEndpoint,
+      region: "local",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    const commit = await captureCommit(runtime, template);
+    log(
+      `one ingest commit: ${commit.items} items in ${commit.bytes} bytes; warming up both JITs (Node, java)`,
+    );
+    for (const round of [1, 2]) {
+      await benchIngest(runtime, template, `w${round}i`, EVENTS_PER_CLIENT);
+      await benchRaw(raw, commit, `w${round}r`, EVENTS_PER_CLIENT);
+    }
+
+    const counter = countRequests(runtime.client);
+    const ingestRuns: Timed[] = [];
+    const rawRuns: Timed[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Interleaved, so a noisy moment hurts both sides alike.
+      ingestRuns.push(await benchIngest(runtime, template, `i${pad(round, 2)}`, EVENTS_PER_CLIENT));
+      rawRuns.push(await benchRaw(raw, commit, `r${pad(round, 2)}`, EVENTS_PER_CLIENT));
+      log(
+        `round ${round}/${ROUNDS}: ingest ${fmt(ingestRuns.at(-1)?.perSecond)}/s, raw ${fmt(rawRuns.at(-1)?.perSecond)}/s`,
+      );
+    }
+    const events = ROUNDS * CLIENTS * EVENTS_PER_CLIENT;
+    const requestsPerEvent = Object.fromEntries(
+      Object.entries(counter.counts).map(([name, count]) => [name, round2(count / events)]),
+    );
+    raw.destroy();
+
+    const results = {
+      generatedAt: new Date().toISOString(),
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+      machine: {
+        os: `${os.type()} ${os.release()} (${os.platform()}/${os.arch()})`,
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? "unknown",
+        memoryGiB: round2(os.totalmem() / 2 ** 30),
+        node: process.version,
+        note: "Client and API server share one Node process (timer loop paused); DynamoDB Local (java) runs beside it on the same cores.",
+      },
+      decide: {
+        inputs: "the 6 example events as first contact, and each again as a follow-up a day later",
+        runs: decideRuns.map(Math.round),
+        medianPerSecond: Math.round(median(decideRuns)),
+        target: TARGETS.decidePerSecond,
+      },
+      ingest: {
+        clients: CLIENTS,
+        eventsPerRun: CLIENTS * EVENTS_PER_CLIENT,
+        runs: ingestRuns,
+        medianPerSecond: Math.round(median(ingestRuns.map((r) => r.perSecond))),
+        medianP50Ms: round2(median(ingestRuns.map((r) => r.p50Ms))),
+        medianP95Ms: round2(median(ingestRuns.map((r) => r.p95Ms))),
+      },
+      rawTransactWriteItems: {
+        clients: CLIENTS,
+        transactionsPerRun: CLIENTS * EVENTS_PER_CLIENT,
+        itemsPerTransaction: commit.items,
+        requestBytes: commit.bytes,
+        runs: rawRuns,
+        medianPerSecond: Math.round(median(rawRuns.map((r) => r.perSecond))),
+        medianP50Ms: round2(median(rawRuns.map((r) => r.p50Ms))),
+        medianP95Ms: round2(median(rawRuns.map((r) => r.p95Ms))),
+      },
+      ingestToRaw: {
+        ratio: round2(median(ingestRuns.map((r) => r.perSecond)) / median(rawRuns.map((r) => r.perSecond))),
+        target: TARGETS.ingestToRaw,
+      },
+      requestsPerEvent,
+    };
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(join(RESULTS_DIR, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+    const markdown = toMarkdown(results);
+    writeFileSync(join(RESULTS_DIR, "latest.md"), markdown);
+    process.stdout.write(`\n${markdown}`);
+  } finally {
+    await runtime.stop();
+  }
+}
+
+/** Decisions per second, one run per entry. A plain loop on the main thread: one core. */
+function benchDecide(bodies: string[]): number[] {
+  const playbook = loadPlaybook();
+  const now = new Date("2026-12-01T12:00:00Z");
+  const firsts = bodies.map((body) => InboundEvent.parse(JSON.parse(body)));
+  const mix: { before: Prospect | null; input: DecisionInput }[] = [];
+  for (const input of firsts) {
+    const before = decide(null, input, playbook, now).next;
+    const later = new Date(Date.parse(input.occurredAt) + 86_400_000).toISOString();
+    mix.push({ before: null, input }, { before, input: { ...input, occurredAt: later } });
+  }
+  let sink = 0;
+  const run = (ms: number) => {
+    const start = performance.now();
+    let count = 0;
+    while (performance.now() - start < ms) {
+      for (const { before, input } of mix) sink += decide(before, input, playbook, now).actions.length;
+      count += mix.length;
+    }
+    return (count * 1000) / (performance.now() - start);
+  };
+  run(1_500); // warm-up: luxon's zone code takes a while to settle in the JIT
+  const runs = Array.from({ length: DECIDE_RUNS }, () => run(DECIDE_RUN_MS));
+  if (sink < 0) log("unreachable"); // keeps the work observable
+  return runs;
+}
+
+/** `16 × perClient` signed events, one new prospect each, posted by 16 concurrent clients. */
+async function benchIngest(
+  runtime: Runtime,
+  template: string,
+  tag: string,
+  perClient: number,
+): Promise<Timed> {
+  const event = JSON.parse(template) as { prospect: { id: string } };
+  const timestamp = Math.floor(Date.now() / 1000);
+  // Signed before the clock starts: the client's HMAC is not the server's cost.
+  const deliveries = Array.from({ length: CLIENTS * perClient }, (_, n) => {
+    const id = `msg_bench_${tag}_${pad(n, 6)}`;
+    const body = JSON.stringify({
+      ...event,
+      prospect: { ...event.prospect, id: `bench:${tag}:${pad(n, 6)}` },
+    });
+    return {
+      body,
+      headers: {
+        "content-type": "application/json",
+        "webhook-id": id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": signWebhook({ id, timestamp, body, secret: DEV_WEBHOOK_SECRET }),
+      },
+    };
+  });
+  return concurrently(deliveries, async ({ body, headers }) => {
+    const response = await fetch(`${runtime.url}/v1/events`, { method: "POST", body, headers });
+    const result = (await response.json()) as { applied?: boolean };
+    if (response.status !== 202 || !result.applied) {
+      throw new Error(`Ingest answered ${response.status}: ${JSON.stringify(result)}`);
+    }
+  });
+}
+
+interface CapturedCommit {
+  /** The TransactWriteItems request body, as sent. */
+  body: string;
+  prospectId: string;
+  webhookId: string;
+  items: number;
+  bytes: number;
+}
+
+/** Ingests one event and keeps the TransactWriteItems request its commit sent. */
+async function captureCommit(runtime: Runtime, template: string): Promise<CapturedCommit> {
+  const name = "benchCaptureCommit";
+  let body: string | undefined;
+  runtime.client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string>; body?: unknown };
+      if (request.headers?.["x-amz-target"]?.endsWith(".TransactWriteItems")) {
+        // Recent SDKs serialize to bytes (a Uint8Array), older ones to a string.
+        if (typeof request.body === "string") body = request.body;
+        else if (request.body instanceof Uint8Array) body = new TextDecoder().decode(request.body);
+      }
+      return next(args);
+    },
+    { step: "build", name },
+  );
+  const event = JSON.parse(template) as { prospect: { id: string } };
+  const prospectId = "bench:cap:000000";
+  const webhookId = "msg_bench_cap_000000";
+  const payload = JSON.stringify({ ...event, prospect: { ...event.prospect, id: prospectId } });
+  const timestamp = Math.floor(Date.now() / 1000);
+  const response = await fetch(`${runtime.url}/v1/events`, {
+    method: "POST",
+    body: payload,
+    headers: {
+      "content-type": "application/json",
+      "webhook-id": webhookId,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signWebhook({
+        id: webhookId,
+        timestamp,
+        body: payload,
+        secret: DEV_WEBHOOK_SECRET,
+      }),
+    },
+  });
+  runtime.client.middlewareStack.remove(name);
+  if (response.status !== 202 || !body)
+    throw new Error(`Could not capture an ingest commit (${response.status})`);
+  const input = JSON.parse(body) as TransactWriteItemsCommandInput;
+  return {
+    body,
+    prospectId,
+    webhookId,
+    items: input.TransactItems?.length ?? 0,
+    bytes: Buffer.byteLength(body),
+  };
+}
+
+/** The captured commit again and again, each time for a new prospect and webhook id of the same length. */
+async function benchRaw(
+  client: DynamoDBClient,
+  commit: CapturedCommit,
+  tag: string,
+  perClient: number,
+): Promise<Timed> {
+  const inputs = Array.from({ length: CLIENTS * perClient }, (_, n) => {
+    const body = commit.body
+      .replaceAll(commit.prospectId, `bench:${tag}:${pad(n, 6)}`)
+      .replaceAll(commit.webhookId, `msg_bench_${tag}_${pad(n, 6)}`);
+    const input = JSON.parse(body) as TransactWriteItemsCommandInput;
+    return { ...input, ClientRequestToken: randomUUID() };
+  });
+  return concurrently(inputs, async (input) => {
+    await client.send(new TransactWriteItemsCommand(input));
+  });
+}
+
+/** Runs `work` over `items` with CLIENTS workers; throughput over the whole batch, latency per item. */
+async function concurrently<T>(items: T[], work: (item: T) => Promise<void>): Promise<Timed> {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        const begun = performance.now();
+        await work(item);
+        latencies.push(performance.now() - begun);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: Math.round(items.length / seconds),
+    p50Ms: round2(percentile(latencies, 0.5)),
+    p95Ms: round2(percentile(latencies, 0.95)),
+  };
+}
+
+type Results = {
+  generatedAt: string;
+  durationSeconds: number;
+  machine: { os: string; cpus: number; cpuModel: string; memoryGiB: number; node: string; note: string };
+  decide: { runs: number[]; medianPerSecond: number; target: number };
+  ingest: {
+    eventsPerRun: number;
+    runs: Timed[];
+    medianPerSecond: number;
+    medianP50Ms: number;
+    medianP95Ms: number;
+  };
+  rawTransactWriteItems: {
+    itemsPerTransaction: number;
+    requestBytes: number;
+    runs: Timed[];
+    medianPerSecond: number;
+    medianP50Ms: number;
+    medianP95Ms: number;
+  };
+  ingestToRaw: { ratio: number; target: number };
+  requestsPerEvent: Record<string, number>;
+};
+
+function toMarkdown(r: Results): string {
+  const check = (ok: boolean) => (ok ? "✅" : "❌");
+  const perSecond = (runs: Timed[]) => runs.map((run) => fmt(run.perSecond)).join(", ");
+  const requests = Object.entries(r.requestsPerEvent)
+    .map(([name, count]) => `${count} ${name}`)
+    .join(" + ");
+  const expected = r.requestsPerEvent.BatchGetItem === 1 && r.requestsPerEvent.TransactWriteItems === 1;
+  const onlyThose = Object.keys(r.requestsPerEvent).length === 2;
+  return `# Redial benchmark
+
+${r.generatedAt} · ${r.machine.os} · ${r.machine.cpus} × ${r.machine.cpuModel} · ${r.machine.memoryGiB} GiB · Node ${r.machine.node} · took ${r.durationSeconds} s
+
+${r.machine.note} Medians of ${r.decide.runs.length} runs (decide) and ${r.ingest.runs.length} interleaved rounds (ingest, raw).
+
+| measure | median | runs | target |
+|---|---:|---|---|
+| \`decide()\` alone, decisions/s (one core, example-event mix) | ${fmt(r.decide.medianPerSecond)} | ${r.decide.runs.map(fmt).join(", ")} | ≥ ${fmt(r.decide.target)} ${check(r.decide.medianPerSecond >= r.decide.target)} |
+| ingest over HTTP, events/s (16 clients, ${r.ingest.eventsPerRun} events per round) | ${fmt(r.ingest.medianPerSecond)} | ${perSecond(r.ingest.runs)} | |
+| raw TransactWriteItems on DynamoDB Local, transactions/s (16 clients, ${r.rawTransactWriteItems.itemsPerTransaction} items, ${fmt(r.rawTransactWriteItems.requestBytes)} B each) | ${fmt(r.rawTransactWriteItems.medianPerSecond)} | ${perSecond(r.rawTransactWriteItems.runs)} | |
+| ingest ÷ raw | ${r.ingestToRaw.ratio} | | ≥ ${r.ingestToRaw.target} ${check(r.ingestToRaw.ratio >= r.ingestToRaw.target)} |
+| ingest latency p50 / p95 (ms) | ${r.ingest.medianP50Ms} / ${r.ingest.medianP95Ms} | | |
+| raw latency p50 / p95 (ms) | ${r.rawTransactWriteItems.medianP50Ms} / ${r.rawTransactWriteItems.medianP95Ms} | | |
+| DynamoDB requests per applied event | ${requests} | | 1 BatchGetItem + 1 TransactWriteItems ${check(expected && onlyThose)} |
+`;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+const round2 = (value: number) => Math.round(value * 100) / 100;
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+const fmt = (value: number | undefined) =>
+  value === undefined ? "?" : Math.round(value).toLocaleString("en-US");
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+await main();

@@ -1,0 +1,71 @@
+/**
+ * `npm run redial -- <command>`: the local runtime's command line. Small on purpose: `start` (what
+ * `npm start` does) and `sign`, which signs a body file with the dev secret for use with curl.
+ */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { signWebhook } from "@redial/functions";
+import { start } from "./main.ts";
+import { DEV_WEBHOOK_SECRET } from "./runtime.ts";
+
+const HELP = `redial — the local runtime's command line
+
+Usage: npm run -s redial -- <command>
+
+Commands:
+  start              start everything locally (the same as npm start)
+  sign <file.json>   print the webhook-id, webhook-timestamp and webhook-signature headers for
+                     the exact bytes of <file.json>, signed with REDIAL_WEBHOOK_SECRET (first of
+                     several) or the dev secret. The timestamp is now: accepted for 5 minutes.
+  help               this text
+
+Example:
+  curl -i http://localhost:3000/v1/events -H 'content-type: application/json' \\
+    -H @<(npm run -s redial -- sign event.json) --data-binary @event.json
+`;
+
+export function signFile(path: string, secret: string, now = new Date()): string {
+  const body = readFileSync(path);
+  const id = `msg_${randomUUID()}`;
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const signature = signWebhook({ id, timestamp, body, secret });
+  return `webhook-id: ${id}\nwebhook-timestamp: ${timestamp}\nwebhook-signature: ${signature}\n`;
+}
+
+async function cli(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case "start":
+      await start();
+      return -1; // keeps running until Ctrl-C
+    case "sign": {
+      const [file] = rest;
+      if (!file) {
+        process.stderr.write("Usage: npm run -s redial -- sign <file.json>\n");
+        return 2;
+      }
+      const secret =
+        (process.env.REDIAL_WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET).split(/\s+/).find(Boolean) ??
+        DEV_WEBHOOK_SECRET;
+      try {
+        process.stdout.write(signFile(file, secret));
+      } catch (error) {
+        process.stderr.write(`Cannot sign ${file}: ${(error as Error).message}\n`);
+        return 1;
+      }
+      return 0;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(HELP);
+      return 0;
+    default:
+      process.stderr.write(`Unknown command: ${command}\n\n${HELP}`);
+      return 2;
+  }
+}
+
+const code = await cli(process.argv.slice(2));
+if (code >= 0) process.exitCode = code;

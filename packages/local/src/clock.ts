@@ -1,0 +1,67 @@
+/**
+ * The local runtime's business clock: real time plus an offset that only grows. Timers, plans, the
+ * timeline and the export week read it; the webhook signature window reads the wall clock instead
+ * (CONTRACT.md, "Local runtime"), so a CRM's real timestamps keep working after a jump.
+ */
+import { type Clock, RedialError } from "@redial/core";
+import { DateTime, Duration } from "luxon";
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export class DevClock implements Clock {
+  readonly #wall: Clock;
+  #offsetMs = 0;
+
+  constructor(wall: Clock = systemClock) {
+    this.#wall = wall;
+  }
+
+  now(): Date {
+    return new Date(this.#wall.now().getTime() + this.#offsetMs);
+  }
+
+  /** How far business time is ahead of the wall clock. */
+  get offsetMs(): number {
+    return this.#offsetMs;
+  }
+
+  /**
+   * Moves forward by an ISO 8601 duration (`P3D`, `PT90M`, `P1M`). Calendar units are added in UTC,
+   * so `P1M` from 31 January lands on the last day of February, as a person would count it.
+   */
+  advance(isoDuration: string): Date {
+    const duration = Duration.fromISO(isoDuration);
+    if (!duration.isValid) {
+      throw invalidClock(
+        "advance",
+        `Not an ISO 8601 duration (like P3D or PT2H): ${duration.invalidExplanation ?? isoDuration}`,
+      );
+    }
+    const now = this.now();
+    const target = DateTime.fromJSDate(now, { zone: "utc" }).plus(duration).toJSDate();
+    if (target.getTime() < now.getTime()) throw invalidClock("advance", "The dev clock only moves forward");
+    return this.#moveTo(now, target);
+  }
+
+  /** Jumps to an instant. Moving back is refused: stored timers and the timeline assume time never rewinds. */
+  to(dateTime: string | Date): Date {
+    const target =
+      typeof dateTime === "string"
+        ? DateTime.fromISO(dateTime, { setZone: true })
+        : DateTime.fromJSDate(dateTime);
+    if (!target.isValid) throw invalidClock("to", `Not an ISO 8601 date-time: ${String(dateTime)}`);
+    const now = this.now();
+    if (target.toMillis() < now.getTime()) {
+      throw invalidClock("to", `The dev clock only moves forward; it is already ${now.toISOString()}`);
+    }
+    return this.#moveTo(now, target.toJSDate());
+  }
+
+  #moveTo(now: Date, target: Date): Date {
+    this.#offsetMs += target.getTime() - now.getTime();
+    return this.now();
+  }
+}
+
+const invalidClock = (path: string, message: string) =>
+  new RedialError("invalid", message, [{ path, message }]);

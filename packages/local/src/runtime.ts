@@ -1,0 +1,261 @@
+/**
+ * The local runtime behind `npm start`: the same HTTP app and use-cases as in AWS, wired to DynamoDB
+ * Local, the SES v2 local server, the local timer loop and a movable business clock. The only
+ * local-only code is this wiring, the clock and the timer loop (ARCHITECTURE.md).
+ */
+import type { Server } from "node:http";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { serve } from "@hono/node-server";
+import { createDocumentClient, DynamoStore } from "@redial/aws";
+import type { Clock, IngestDeps, Log } from "@redial/core";
+import {
+  type Config,
+  createApp,
+  createLog,
+  loadConfig,
+  loadPlaybook,
+  loggingTimers,
+} from "@redial/functions";
+import { DevClock, systemClock } from "./clock.ts";
+import { devRoutes } from "./dev-routes.ts";
+import { type DynamoDbLocal, LOCAL_REGION, startDynamoDbLocal } from "./dynamodb.ts";
+import { checkJava } from "./java.ts";
+import { type SesLocal, startSesLocal } from "./ses.ts";
+import { TimerLoop } from "./timer-loop.ts";
+
+/**
+ * The dev webhook secret: `whsec_` + base64("redial-local-dev-webhook-secret"), i.e.
+ * `whsec_cmVkaWFsLWxvY2FsLWRldi13ZWJob29rLXNlY3JldA==`. Public on purpose; never use it in AWS.
+ */
+export const DEV_WEBHOOK_SECRET = `whsec_${Buffer.from("redial-local-dev-webhook-secret").toString("base64")}`;
+/** The dev bearer token for the operator routes. Public on purpose; never use it in AWS. */
+export const DEV_API_TOKEN = "dev-token-change-me";
+/** Printed in every email's footer (CAN-SPAM); a team sets its own with REDIAL_POSTAL_ADDRESS. */
+export const DEV_POSTAL_ADDRESS = "Redial Dev, 1 Example Street, Springfield, IL 62701, USA";
+export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, ses: 8005 } as const;
+export const DEFAULT_TABLE = "redial";
+
+export type LogStyle = "json" | "pretty" | "silent";
+
+export interface RuntimeOptions {
+  /** API port (PORT, 3000). 0 picks a free one, as do the two below. */
+  port?: number;
+  /** DynamoDB Local's port (DYNAMODB_PORT, 8000). */
+  dynamoPort?: number;
+  /** The SES v2 local server's port (SES_PORT, 8005). */
+  sesPort?: number;
+  /** Where configuration is read from; process.env by default. */
+  env?: Record<string, string | undefined>;
+  /** REDIAL_LOG, else `pretty`: JSON lines as in AWS, one readable line per entry, or nothing. */
+  log?: LogStyle;
+}
+
+/** The same configuration as in AWS (functions' loadConfig), plus where DynamoDB Local keeps data. */
+export interface LocalConfig extends Config {
+  /** REDIAL_DATA_DIR: DynamoDB Local keeps its data there; in memory when null. */
+  dataDir: string | null;
+}
+
+export interface Runtime {
+  /** The API, e.g. http://localhost:3000. */
+  url: string;
+  port: number;
+  dynamoEndpoint: string;
+  /** The java process of DynamoDB Local. */
+  dynamoPid: number;
+  /** The SES v2 local server: the web inbox at `/`, sent mail as JSON at `/store`. */
+  sesUrl: string;
+  /** Business time; move it with POST /_dev/clock or directly. */
+  clock: DevClock;
+  /** The document client the store uses (the benchmark counts its requests). */
+  client: DynamoDBDocumentClient;
+  store: DynamoStore;
+  loop: TimerLoop;
+  config: LocalConfig;
+  /** Stops the timer loop, the HTTP server, the SES server and DynamoDB Local. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  const java = checkJava();
+  if (!java.ok) throw new Error(java.message);
+
+  const [port, dynamoPort, sesPort] = await Promise.all([
+    resolvePort(options.port ?? envPort(env, "PORT", DEFAULT_PORTS.api), "PORT"),
+    resolvePort(options.dynamoPort ?? envPort(env, "DYNAMODB_PORT", DEFAULT_PORTS.dynamodb), "DYNAMODB_PORT"),
+    resolvePort(options.sesPort ?? envPort(env, "SES_PORT", DEFAULT_PORTS.ses), "SES_PORT"),
+  ]);
+  // Validated exactly as in AWS; only the defaults are the laptop's.
+  const config: LocalConfig = {
+    ...loadConfig({
+      ...env,
+      REDIAL_WEBHOOK_SECRET: env.REDIAL_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
+      REDIAL_API_TOKEN: env.REDIAL_API_TOKEN || DEV_API_TOKEN,
+      REDIAL_PUBLIC_URL: env.REDIAL_PUBLIC_URL || `http://localhost:${port}`,
+      REDIAL_POSTAL_ADDRESS: env.REDIAL_POSTAL_ADDRESS || DEV_POSTAL_ADDRESS,
+      REDIAL_TABLE_NAME: env.REDIAL_TABLE_NAME || DEFAULT_TABLE,
+    }),
+    dataDir: env.REDIAL_DATA_DIR ? resolve(env.REDIAL_DATA_DIR) : null,
+  };
+  const log = createLocalLog(options.log ?? logStyle(env.REDIAL_LOG));
+  // The playbook names the team's zone; REDIAL_TEAM_TIMEZONE overrides it only when set.
+  const playbook = loadPlaybook(
+    env.REDIAL_PLAYBOOK || undefined,
+    env.REDIAL_TEAM_TIMEZONE?.trim() ? config.teamTimezone : undefined,
+  );
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = once(async () => {
+    // Last started, first stopped: the loop and the server go before the store they use.
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: Error) => log.warn("runtime.stop_failed", { error: error.message }));
+    }
+  });
+  try {
+    const [ses, dynamo] = await startBoth(
+      () => startSesLocal({ port: sesPort }),
+      () =>
+        startDynamoDbLocal({
+          port: dynamoPort,
+          tableName: config.tableName,
+          ...(config.dataDir ? { dataDir: config.dataDir } : {}),
+        }),
+    );
+    stops.push(dynamo.stop, ses.stop);
+
+    const clock = new DevClock();
+    const client = createDocumentClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION });
+    stops.push(async () => client.destroy());
+    const store = new DynamoStore({ client, tableName: config.tableName, clock });
+    const deps: IngestDeps = { store, timers: loggingTimers(log), clock, log, playbook };
+    const loop = new TimerLoop(deps);
+
+    const app = createApp({
+      ...deps,
+      config: { webhookSecrets: config.webhookSecrets, apiToken: config.apiToken },
+      wallClock: systemClock,
+    });
+    // On the API app itself, so its one error mapper answers for the dev routes too.
+    app.route("/", devRoutes({ clock, loop }));
+    const server = await listen(app.fetch, port);
+    stops.push(() => closeServer(server));
+
+    loop.start();
+    stops.push(() => loop.stop());
+
+    return {
+      url: `http://localhost:${port}`,
+      port,
+      dynamoEndpoint: dynamo.endpoint,
+      dynamoPid: dynamo.pid,
+      sesUrl: ses.url,
+      clock,
+      client,
+      store,
+      loop,
+      config,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Starts two services side by side; if one fails, the other is stopped before the error goes up. */
+async function startBoth(
+  a: () => Promise<SesLocal>,
+  b: () => Promise<DynamoDbLocal>,
+): Promise<[SesLocal, DynamoDbLocal]> {
+  const [first, second] = await Promise.allSettled([a(), b()]);
+  if (first.status === "fulfilled" && second.status === "fulfilled") return [first.value, second.value];
+  if (first.status === "fulfilled") await first.value.stop();
+  if (second.status === "fulfilled") await second.value.stop();
+  throw first.status === "rejected" ? first.reason : (second as PromiseRejectedResult).reason;
+}
+
+function logStyle(value: string | undefined): LogStyle {
+  if (value === undefined || value === "") return "pretty";
+  if (value === "json" || value === "pretty" || value === "silent") return value;
+  throw new Error(`REDIAL_LOG must be json, pretty or silent (got ${JSON.stringify(value)})`);
+}
+
+export function createLocalLog(style: LogStyle, clock: Clock = systemClock): Log {
+  if (style === "json") return createLog({ service: "redial-local" });
+  const write =
+    style === "silent"
+      ? () => {}
+      : (level: string, message: string, fields?: Record<string, unknown>) => {
+          const time = clock.now().toISOString().slice(11, 19);
+          const details = Object.entries(fields ?? {})
+            .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+            .join(" ");
+          const line = `${time} ${level.padEnd(5)} ${message}${details ? ` ${details}` : ""}\n`;
+          (level === "info" ? process.stdout : process.stderr).write(line);
+        };
+  return {
+    info: (message, fields) => write("info", message, fields),
+    warn: (message, fields) => write("warn", message, fields),
+    error: (message, fields) => write("error", message, fields),
+  };
+}
+
+function envPort(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`${name} must be a port number (got ${value})`);
+  return port;
+}
+
+/** `0` becomes a free port now, so every URL (and REDIAL_PUBLIC_URL) is known before anything starts. */
+async function resolvePort(port: number, name: string): Promise<number> {
+  try {
+    return await probe(port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new Error(
+        `Port ${port} is in use (another \`npm start\`?); set ${name} to another port, or 0 for any free one`,
+      );
+    }
+    throw error;
+  }
+}
+
+function probe(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(port, () => {
+      const address = server.address();
+      const bound = typeof address === "object" && address ? address.port : port;
+      server.close(() => resolve(bound));
+    });
+  });
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port }, () => resolve(server as Server));
+    server.once("error", reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= fn();
+    return running;
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The SES v2 local server (`aws-ses-v2-local`): the SES API for the mailer, a web inbox at `/` and
+ * the sent mail as JSON at `GET /store`. It runs in this process, so it stops with it.
+ */
+import type { AddressInfo } from "node:net";
+import sesModule from "aws-ses-v2-local";
+
+export interface SesLocal {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+type StartServer = typeof sesModule;
+
+/**
+ * The package is CommonJS with `exports.default`: Node's ESM loader hands us the whole exports
+ * object as the default import, while bundlers (vitest) unwrap it. Accept both.
+ */
+const startServer: StartServer =
+  typeof sesModule === "function" ? sesModule : (sesModule as unknown as { default: StartServer }).default;
+
+export async function startSesLocal(options: { port: number }): Promise<SesLocal> {
+  const server = await startServer({ port: options.port });
+  // Express resolves even when listen failed (it passes the error to the callback), so check.
+  if (!server.listening) {
+    server.close();
+    throw new Error(
+      `The SES v2 local server could not listen on port ${options.port} (in use?); set SES_PORT, or 0 for any free port`,
+    );
+  }
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The local stand-in for EventBridge Scheduler: every second, and on demand after the dev clock
+ * moves, it reads the due index (`store.listDueTimers`) and runs what came due, oldest first. The
+ * store stays the truth (ARCHITECTURE.md), so the loop needs no schedule of its own and a restart
+ * loses nothing. Recycles and callbacks go through core's runTimer (R12, into the call queue);
+ * email and call timers are only reported as due, once each, until the drip engine exists.
+ */
+import { type IngestDeps, runTimer, type TimerKind } from "@redial/core";
+
+export interface FiredTimer {
+  prospectId: string;
+  timerId: string;
+  kind: TimerKind;
+  /** When it was due (UTC). */
+  at: string;
+  /** The playbook rule that planned it (R2, R4, …). */
+  rule: string;
+  /**
+   * `applied`: runTimer decided (see `decision`); `stale`: no longer pending when run; `due`: an
+   * email or call timer, reported and left pending; `failed`: an error, retried on the next tick.
+   */
+  result: "applied" | "stale" | "due" | "failed";
+  decision?: { rule: string; applied: boolean; status: string };
+  error?: string;
+}
+
+export interface TimerLoopOptions {
+  intervalMs?: number;
+  /** Due timers read per page. */
+  batchSize?: number;
+}
+
+export class TimerLoop {
+  readonly #deps: IngestDeps;
+  readonly #intervalMs: number;
+  readonly #batchSize: number;
+  /** Email/call timers already reported, so each is reported once while it stays pending. */
+  readonly #reported = new Set<string>();
+  #interval: NodeJS.Timeout | undefined;
+  /** Runs started or waiting; a tick adds none while there is one. */
+  #pending = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: IngestDeps, options: TimerLoopOptions = {}) {
+    this.#deps = deps;
+    this.#intervalMs = options.intervalMs ?? 1_000;
+    this.#batchSize = options.batchSize ?? 100;
+  }
+
+  start(): void {
+    if (this.#interval) return;
+    this.#interval = setInterval(() => this.#tick(), this.#intervalMs);
+    this.#interval.unref();
+  }
+
+  /** Stops ticking and waits for a run in progress, so nothing writes after the store goes away. */
+  async stop(): Promise<void> {
+    clearInterval(this.#interval);
+    this.#interval = undefined;
+    await this.#queue;
+  }
+
+  /**
+   * Runs every timer due now, in due order, and returns what fired. Runs never overlap: a call made
+   * while one is in progress starts after it, so it sees a clock moved just before it was made.
+   */
+  runDue(): Promise<FiredTimer[]> {
+    this.#pending++;
+    const run = this.#queue.then(() => this.#collect(this.#deps.clock.now())).finally(() => this.#pending--);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #tick() {
+    if (this.#pending > 0) return; // a run is going or waiting; the next tick catches up
+    this.runDue().catch((error: Error) =>
+      this.#deps.log.warn("timers.loop_failed", { error: error.message }),
+    );
+  }
+
+  /**
+   * One `now` for the whole run (taken when it starts): a clock moved meanwhile belongs to the next
+   * run, whose caller waits for it.
+   */
+  async #collect(now: Date): Promise<FiredTimer[]> {
+    const fired: FiredTimer[] = [];
+    /** Timers this run handled, or that a decision of it cancelled (R12 drops the old cycle's drip). */
+    const done = new Set<string>();
+    for (;;) {
+      // Reported email/call timers stay in the due index; read past them.
+      const limit = this.#batchSize + this.#reported.size;
+      const due = await this.#deps.store.listDueTimers(now, limit);
+      let progressed = false;
+      for (const { prospectId, timer } of due) {
+        const key = `${prospectId}#${timer.id}`;
+        if (this.#reported.has(key) || done.has(key)) continue;
+        done.add(key);
+        progressed = true;
+        const base = { prospectId, timerId: timer.id, kind: timer.kind, at: timer.at, rule: timer.rule };
+        if (timer.kind === "email" || timer.kind === "call") {
+          this.#reported.add(key);
+          this.#deps.log.info("timer.due", {
+            ...base,
+            note: "reported only: the drip engine is not built yet",
+          });
+          fired.push({ ...base, result: "due" });
+          continue;
+        }
+        try {
+          const decision = await runTimer({ prospectId, timerId: timer.id }, this.#deps);
+          if (!decision) {
+            fired.push({ ...base, result: "stale" });
+            continue;
+          }
+          for (const removed of decision.timersRemoved) done.add(`${prospectId}#${removed.id}`);
+          const summary = { rule: decision.rule, applied: decision.applied, status: decision.next.status };
+          this.#deps.log.info("timer.fired", { ...base, decision: summary });
+          fired.push({ ...base, result: "applied", decision: summary });
+        } catch (error) {
+          this.#deps.log.error("timer.failed", { ...base, error: (error as Error).message });
+          fired.push({ ...base, result: "failed", error: (error as Error).message });
+        }
+      }
+      if (due.length < limit) {
+        this.#forgetGone(due.map(({ prospectId, timer }) => `${prospectId}#${timer.id}`));
+        return fired;
+      }
+      if (!progressed) return fired; // a full page already handled in this run: failures wait for the next tick
+    }
+  }
+
+  /** A reported timer that left the due index (sent, cancelled) need not be remembered. */
+  #forgetGone(stillDue: string[]) {
+    const due = new Set(stillDue);
+    for (const key of this.#reported) if (!due.has(key)) this.#reported.delete(key);
+  }
+}
