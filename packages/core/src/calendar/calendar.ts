@@ -3,9 +3,10 @@
  * Pure and DST-correct: every local wall-clock computation goes through Luxon in the IANA zone, never
  * through hand-written offsets. All inputs and outputs that cross the module boundary are UTC instants.
  */
-import { DateTime } from "luxon";
+import { DateTime, type Zone } from "luxon";
 import type { CalendarSettings, DailyWindow } from "../schemas/playbook.ts";
 import type { HalfDay } from "../schemas/prospect.ts";
+import { zoneFor } from "./zone.ts";
 
 /** A search for the next slot never looks further than this; a playbook with no open day fails loudly. */
 const MAX_SEARCH_DAYS = 400;
@@ -15,20 +16,63 @@ export interface LocalWindow {
   end: DateTime;
 }
 
+const clocks = new Map<string, { hour: number; minute: number }>();
+/** "HH:MM" → numbers; the playbook has a handful of distinct clocks, so parse each once. */
 const parseClock = (clock: string) => {
-  const [hour, minute] = clock.split(":").map(Number);
-  return { hour: hour ?? 0, minute: minute ?? 0 };
+  let parsed = clocks.get(clock);
+  if (!parsed) {
+    const [hour, minute] = clock.split(":").map(Number);
+    parsed = { hour: hour ?? 0, minute: minute ?? 0 };
+    clocks.set(clock, parsed);
+  }
+  return parsed;
+};
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A local calendar date as a day number (days since 1970-01-01). Stepping through dates and finding a
+ * weekday are then integer arithmetic with no zone involved; Luxon alone turns a date and a wall-clock
+ * time into an instant in the prospect's zone, DST included (atDate). Searching days this way instead
+ * of with a Luxon DateTime per day made decide() several times faster.
+ */
+type Day = number;
+const dayOf = (local: DateTime): Day => Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
+const dayOfIso = (isoDate: string): Day => Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS;
+/** ISO weekday, 1 = Monday … 7 = Sunday; day 0 (1970-01-01) was a Thursday. */
+const weekdayOf = (day: Day) => ((((day + 3) % 7) + 7) % 7) + 1;
+
+/**
+ * (zone, local date, "HH:MM") → instant. Pure, so shared across decisions: a team's prospects use a
+ * few zones, the playbook a few clocks and the plans a few hundred dates, so the same wall-clock
+ * times come up again and again, and Luxon's fromObject is the costliest step of planning.
+ */
+const wallClockInstants = new Map<string, number>();
+const MAX_WALL_CLOCK_INSTANTS = 100_000;
+
+/** One Set per playbook, not per decision: a Calendar is made for every decide() call. */
+const holidaySets = new WeakMap<CalendarSettings, ReadonlySet<Day>>();
+const holidaySet = (settings: CalendarSettings) => {
+  let set = holidaySets.get(settings);
+  if (!set) {
+    set = new Set(settings.holidays.map(dayOfIso));
+    holidaySets.set(settings, set);
+  }
+  return set;
 };
 
 export class Calendar {
   readonly zone: string;
+  /** The same zone as a memoised Luxon zone (zone.ts): every local computation goes through it. */
+  readonly tz: Zone;
   private readonly settings: CalendarSettings;
-  private readonly holidays: ReadonlySet<string>;
+  private readonly holidays: ReadonlySet<Day>;
 
   constructor(zone: string, settings: CalendarSettings) {
     this.zone = zone;
+    this.tz = zoneFor(zone);
     this.settings = settings;
-    this.holidays = new Set(settings.holidays);
+    this.holidays = holidaySet(settings);
   }
 
   /** The instant as local time in this calendar's zone. */
@@ -39,16 +83,15 @@ export class Calendar {
         : typeof instant === "string"
           ? DateTime.fromISO(instant, { setZone: true })
           : DateTime.fromJSDate(instant);
-    return dt.setZone(this.zone);
+    return dt.setZone(this.tz);
   }
 
   isHoliday(day: DateTime): boolean {
-    return this.holidays.has(day.setZone(this.zone).toISODate() ?? "");
+    return this.holidays.has(dayOf(this.local(day)));
   }
 
   isBusinessDay(day: DateTime): boolean {
-    const local = day.setZone(this.zone);
-    return this.settings.businessDays.includes(local.weekday) && !this.isHoliday(local);
+    return this.isBusinessDate(dayOf(this.local(day)));
   }
 
   /**
@@ -56,17 +99,12 @@ export class Calendar {
    * business day, so `n = 0` means "today if today is a business day".
    */
   addBusinessDays(from: DateTime, n: number): DateTime {
-    let day = this.nextBusinessDay(this.local(from));
-    for (let i = 0; i < n; i++) day = this.nextBusinessDay(day.plus({ days: 1 }));
-    return day;
-  }
-
-  private nextBusinessDay(from: DateTime): DateTime {
-    let day = from;
-    for (let i = 0; !this.isBusinessDay(day); i++, day = day.plus({ days: 1 })) {
-      if (i > MAX_SEARCH_DAYS) throw new Error("Calendar has no business days");
-    }
-    return day;
+    const local = this.local(from);
+    const start = dayOf(local);
+    let date = this.nextBusinessDate(start);
+    for (let i = 0; i < n; i++) date = this.nextBusinessDate(date + 1);
+    // Luxon adds calendar days in wall-clock time, so 15:00 stays 15:00 across a DST change.
+    return date === start ? local : local.plus({ days: date - start });
   }
 
   /** Which half of the day an instant falls in, by local noon. */
@@ -76,16 +114,16 @@ export class Calendar {
 
   /** The call window of one half on the local day of `day`. */
   halfWindow(day: DateTime, half: HalfDay): LocalWindow {
-    const span = this.settings.halfDays[half];
-    return this.windowOn(day, span.start, span.end);
+    return this.halfOn(dayOf(this.local(day)), half);
   }
 
   /** The earliest instant at or after `from` inside `half` on a business day, and that window. */
   nextCallSlot(from: DateTime, half: HalfDay): LocalWindow {
-    let day = this.local(from).startOf("day");
-    for (let i = 0; i <= MAX_SEARCH_DAYS; i++, day = day.plus({ days: 1 })) {
-      if (!this.isBusinessDay(day)) continue;
-      const window = this.halfWindow(day, half);
+    const first = dayOf(this.local(from));
+    for (let i = 0; i <= MAX_SEARCH_DAYS; i++) {
+      const date = first + i;
+      if (!this.isBusinessDate(date)) continue;
+      const window = this.halfOn(date, half);
       if (window.end > from)
         return { start: window.start < from ? this.local(from) : window.start, end: window.end };
     }
@@ -94,10 +132,11 @@ export class Calendar {
 
   /** The latest business-day start of `half` at or before `at` (a callback comes a little early). */
   previousCallSlot(at: DateTime, half: HalfDay): LocalWindow {
-    let day = this.local(at).startOf("day");
-    for (let i = 0; i <= MAX_SEARCH_DAYS; i++, day = day.minus({ days: 1 })) {
-      if (!this.isBusinessDay(day)) continue;
-      const window = this.halfWindow(day, half);
+    const first = dayOf(this.local(at));
+    for (let i = 0; i <= MAX_SEARCH_DAYS; i++) {
+      const date = first - i;
+      if (!this.isBusinessDate(date)) continue;
+      const window = this.halfOn(date, half);
       if (window.start <= at) return window;
     }
     throw new Error("Calendar has no business days");
@@ -105,11 +144,14 @@ export class Calendar {
 
   /** The earliest instant at or after `from` inside a daily window (G2 send window), on a business day. */
   nextWindowSlot(from: DateTime, window: DailyWindow): DateTime {
-    let day = this.local(from).startOf("day");
-    for (let i = 0; i <= MAX_SEARCH_DAYS; i++, day = day.plus({ days: 1 })) {
-      if (!this.isBusinessDay(day) || !window.days.includes(day.weekday)) continue;
-      const open = this.windowOn(day, window.start, window.end);
-      if (open.end > from) return open.start < from ? this.local(from) : open.start;
+    const first = dayOf(this.local(from));
+    for (let i = 0; i <= MAX_SEARCH_DAYS; i++) {
+      const date = first + i;
+      if (!this.isBusinessDate(date) || !window.days.includes(weekdayOf(date))) continue;
+      const start = this.atDate(date, window.start);
+      // Only on the first day can the window have closed already, or be open right now.
+      if (i > 0) return start;
+      if (this.atDate(date, window.end) > from) return start < from ? this.local(from) : start;
     }
     throw new Error("Send window never opens: check sendWindow.days against calendar.businessDays");
   }
@@ -121,11 +163,37 @@ export class Calendar {
 
   /** The local time `clock` on the local day of `day`. Luxon moves a time that DST skips forward. */
   at(day: DateTime, clock: string): DateTime {
-    return this.local(day).set({ ...parseClock(clock), second: 0, millisecond: 0 });
+    return this.atDate(dayOf(this.local(day)), clock);
   }
 
-  private windowOn(day: DateTime, start: string, end: string): LocalWindow {
-    return { start: this.at(day, start), end: this.at(day, end) };
+  private atDate(date: Day, clock: string): DateTime {
+    const key = `${this.zone}|${date}|${clock}`;
+    let millis = wallClockInstants.get(key);
+    if (millis === undefined) {
+      const { year, month, day } = DateTime.fromMillis(date * DAY_MS, { zone: "utc" });
+      const dt = DateTime.fromObject({ year, month, day, ...parseClock(clock) }, { zone: this.tz });
+      millis = dt.toMillis();
+      if (wallClockInstants.size >= MAX_WALL_CLOCK_INSTANTS) wallClockInstants.clear();
+      wallClockInstants.set(key, millis);
+    }
+    return DateTime.fromMillis(millis, { zone: this.tz });
+  }
+
+  private halfOn(date: Day, half: HalfDay): LocalWindow {
+    const span = this.settings.halfDays[half];
+    return { start: this.atDate(date, span.start), end: this.atDate(date, span.end) };
+  }
+
+  private isBusinessDate(date: Day): boolean {
+    return this.settings.businessDays.includes(weekdayOf(date)) && !this.holidays.has(date);
+  }
+
+  private nextBusinessDate(from: Day): Day {
+    for (let i = 0; i <= MAX_SEARCH_DAYS; i++) {
+      const date = from + i;
+      if (this.isBusinessDate(date)) return date;
+    }
+    throw new Error("Calendar has no business days");
   }
 }
 
@@ -139,8 +207,10 @@ export function resolveZone(
   return profile.timezone ?? profile.owner?.timezone ?? teamZone;
 }
 
+/** UTC ISO 8601 without zero milliseconds ("2026-11-17T13:00:00Z"); Date's formatter is the fast one. */
+export const isoUtc = (millis: number): string => new Date(millis).toISOString().replace(".000Z", "Z");
+
 export const toUtcIso = (dt: DateTime): string => {
-  const iso = dt.toUTC().toISO({ suppressMilliseconds: true });
-  if (!iso) throw new Error(`Invalid date-time: ${dt.invalidExplanation ?? "unknown"}`);
-  return iso;
+  if (!dt.isValid) throw new Error(`Invalid date-time: ${dt.invalidExplanation ?? "unknown"}`);
+  return isoUtc(dt.toMillis());
 };

@@ -4,7 +4,7 @@
  * dates. Rules R0–R13 live one per file in ./rules; the planning side of the guardrails in ./guardrails.
  */
 import { DateTime } from "luxon";
-import { Calendar, resolveZone, toUtcIso } from "../calendar/calendar.ts";
+import { Calendar, isoUtc, resolveZone, toUtcIso } from "../calendar/calendar.ts";
 import { RedialError } from "../errors.ts";
 import type { Playbook } from "../schemas/playbook.ts";
 import type { Action, Outcome, Prospect, Timer } from "../schemas/prospect.ts";
@@ -32,7 +32,7 @@ export function decide(
   now: Date,
   options: DecideOptions = {},
 ): Decision {
-  const nowDt = DateTime.fromJSDate(now).toUTC();
+  const nowDt = DateTime.fromMillis(now.getTime(), { zone: "utc" });
   if (!before && !isInbound(input)) throw new RedialError("not_found", `No prospect for ${input.type}`);
   const base = before ?? newProspect(isInbound(input) ? input.prospect.id : "", toUtcIso(nowDt));
 
@@ -59,8 +59,9 @@ function contextFor(
   now: DateTime,
   suppressed: boolean,
 ): RuleContext {
-  const occurred = DateTime.fromISO(input.occurredAt, { setZone: true });
   const cal = new Calendar(resolveZone(state.profile, playbook.team.timezone), playbook.calendar);
+  // Date.parse reads the ISO offset; Luxon then works in the prospect's zone from the start.
+  const occurred = DateTime.fromMillis(Date.parse(input.occurredAt), { zone: cal.tz });
   return {
     state,
     before,
@@ -210,7 +211,7 @@ function outcomeOf(ctx: RuleContext): Outcome | undefined {
     type: input.type,
     ...(reason ? { reason } : {}),
     ...(input.note ? { note: input.note } : {}),
-    at: toUtcIso(DateTime.fromISO(input.occurredAt, { setZone: true })),
+    at: isoUtc(Date.parse(input.occurredAt)),
     half: ctx.cal.halfOf(ctx.occurredAt),
   };
 }

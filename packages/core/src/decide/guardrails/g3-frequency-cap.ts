@@ -1,6 +1,5 @@
-import type { DateTime } from "luxon";
-import { DateTime as LuxonDateTime } from "luxon";
-import { toUtcIso } from "../../calendar/calendar.ts";
+import { DateTime } from "luxon";
+import { isoUtc } from "../../calendar/calendar.ts";
 import type { Timer } from "../../schemas/prospect.ts";
 
 const WEEK_MS = 7 * 86_400_000;
@@ -25,11 +24,11 @@ export function capEmails(
       const inWeek = taken.filter((t) => t <= at && at - t < WEEK_MS);
       if (inWeek.length < cap) break;
       const oldestThatMatters = inWeek[inWeek.length - cap] ?? at;
-      at = reslot(email, LuxonDateTime.fromMillis(oldestThatMatters + WEEK_MS)).toMillis();
+      at = reslot(email, DateTime.fromMillis(oldestThatMatters + WEEK_MS)).toMillis();
     }
     taken.push(at);
     taken.sort((a, b) => a - b);
-    out.push({ ...email, at: toUtcIso(LuxonDateTime.fromMillis(at)) });
+    out.push(at === Date.parse(email.at) ? email : { ...email, at: isoUtc(at) });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { resolveZone, toUtcIso } from "../../calendar/calendar.ts";
+import { zoneFor } from "../../calendar/zone.ts";
 import type { Timer } from "../../schemas/prospect.ts";
 import { emailSlot, later, recycleTimer, windowOf } from "../plan.ts";
 import type { Plan, PlannedTimer, RuleContext } from "../types.ts";
@@ -58,7 +59,9 @@ export function updated(ctx: RuleContext): Plan {
 
 function reZone(ctx: RuleContext, timer: Timer, oldZone: string): PlannedTimer {
   const { id: _id, cycle: _cycle, ...rest } = timer;
-  const local = DateTime.fromISO(timer.at).setZone(oldZone).setZone(ctx.cal.zone, { keepLocalTime: true });
+  const local = DateTime.fromISO(timer.at)
+    .setZone(zoneFor(oldZone))
+    .setZone(ctx.cal.tz, { keepLocalTime: true });
   if (timer.kind === "email") {
     const window = windowOf(ctx, ctx.playbook.sequences[timer.sequence ?? ""]?.window ?? "send");
     return { ...rest, at: toUtcIso(emailSlot(ctx, local, window)) };

@@ -75,7 +75,7 @@ export function stalled(ctx: RuleContext, stall: Stall, streak: number): Plan {
 /** A bare date means that day's morning in the prospect's zone; a date-time keeps its half-day. */
 function parseCallbackAt(ctx: RuleContext, value: string): { at: DateTime; half: HalfDay } {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const day = DateTime.fromISO(value, { zone: ctx.cal.zone });
+    const day = DateTime.fromISO(value, { zone: ctx.cal.tz });
     return { at: ctx.cal.halfWindow(day, "morning").start, half: "morning" };
   }
   const at = DateTime.fromISO(value, { setZone: true });
