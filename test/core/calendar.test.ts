@@ -109,3 +109,25 @@ describe("calendar: G2 zone fallback", () => {
     expect(resolveZone({}, "America/New_York")).toBe("America/New_York");
   });
 });
+
+describe("calendar: day and month arithmetic agrees with Luxon's plus()", () => {
+  const zones = ["America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Europe/Paris"];
+  const starts = [
+    "2026-03-07T02:30:00Z",
+    "2026-10-31T15:04:05.123Z",
+    "2027-01-31T23:59:00Z",
+    "2028-02-29T12:00:00Z",
+  ];
+  it("plusDays and plusMonths equal Luxon's plus for 0–400 days and 0–30 months", () => {
+    for (const zone of zones) {
+      const calendar = cal(zone);
+      for (const start of starts) {
+        const from = calendar.local(start);
+        for (let days = 0; days <= 400; days += 7)
+          expect(utc(calendar.plusDays(from, days))).toBe(utc(from.plus({ days })));
+        for (let months = 0; months <= 30; months++)
+          expect(utc(calendar.plusMonths(from, months))).toBe(utc(from.plus({ months })));
+      }
+    }
+  });
+});

@@ -39,6 +39,11 @@ const DAY_MS = 86_400_000;
 type Day = number;
 const dayOf = (local: DateTime): Day => Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
 const dayOfIso = (isoDate: string): Day => Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS;
+/** The year, month and day of a day number (calendar arithmetic on UTC dates, no zone). */
+const dateOf = (day: Day) => {
+  const date = new Date(day * DAY_MS);
+  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+};
 /** ISO weekday, 1 = Monday … 7 = Sunday; day 0 (1970-01-01) was a Thursday. */
 const weekdayOf = (day: Day) => ((((day + 3) % 7) + 7) % 7) + 1;
 
@@ -47,7 +52,7 @@ const weekdayOf = (day: Day) => ((((day + 3) % 7) + 7) % 7) + 1;
  * few zones, the playbook a few clocks and the plans a few hundred dates, so the same wall-clock
  * times come up again and again, and Luxon's fromObject is the costliest step of planning.
  */
-const wallClockInstants = new Map<string, number>();
+const wallClockInstants = new Map<string, DateTime>(); // Luxon DateTimes are immutable: safe to share
 const MAX_WALL_CLOCK_INSTANTS = 100_000;
 
 /** One Set per playbook, not per decision: a Calendar is made for every decide() call. */
@@ -103,8 +108,31 @@ export class Calendar {
     const start = dayOf(local);
     let date = this.nextBusinessDate(start);
     for (let i = 0; i < n; i++) date = this.nextBusinessDate(date + 1);
-    // Luxon adds calendar days in wall-clock time, so 15:00 stays 15:00 across a DST change.
-    return date === start ? local : local.plus({ days: date - start });
+    return date === start ? local : this.plusDays(local, date - start);
+  }
+
+  /**
+   * The same local wall-clock time `days` calendar days later (15:00 stays 15:00 across a DST change).
+   * Same result as Luxon's `plus({ days })`, about three times faster: date arithmetic on day numbers,
+   * then Luxon places the wall-clock time in the zone.
+   */
+  plusDays(from: DateTime, days: number): DateTime {
+    const local = this.local(from);
+    return this.wallClock(dayOf(local) + days, local);
+  }
+
+  /** The same local wall-clock time `months` later, on the same day or the month's last (as Luxon). */
+  plusMonths(from: DateTime, months: number): DateTime {
+    const local = this.local(from);
+    const first = new Date(Date.UTC(local.year, local.month - 1 + months, 1));
+    const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+    const day = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(local.day, lastDay)) / DAY_MS;
+    return this.wallClock(day, local);
+  }
+
+  private wallClock(date: Day, time: DateTime): DateTime {
+    const { hour, minute, second, millisecond } = time;
+    return DateTime.fromObject({ ...dateOf(date), hour, minute, second, millisecond }, { zone: this.tz });
   }
 
   /** Which half of the day an instant falls in, by local noon. */
@@ -168,15 +196,13 @@ export class Calendar {
 
   private atDate(date: Day, clock: string): DateTime {
     const key = `${this.zone}|${date}|${clock}`;
-    let millis = wallClockInstants.get(key);
-    if (millis === undefined) {
-      const { year, month, day } = DateTime.fromMillis(date * DAY_MS, { zone: "utc" });
-      const dt = DateTime.fromObject({ year, month, day, ...parseClock(clock) }, { zone: this.tz });
-      millis = dt.toMillis();
+    let instant = wallClockInstants.get(key);
+    if (!instant) {
+      instant = DateTime.fromObject({ ...dateOf(date), ...parseClock(clock) }, { zone: this.tz });
       if (wallClockInstants.size >= MAX_WALL_CLOCK_INSTANTS) wallClockInstants.clear();
-      wallClockInstants.set(key, millis);
+      wallClockInstants.set(key, instant);
     }
-    return DateTime.fromMillis(millis, { zone: this.tz });
+    return instant;
   }
 
   private halfOn(date: Day, half: HalfDay): LocalWindow {

@@ -221,5 +221,6 @@ function timerAction(t: Timer): Action {
   return { type: kind, at, timerId: id, sequence, step, template, half, window, prompts };
 }
 
-const byAt = (a: Timer, b: Timer) => a.at.localeCompare(b.at);
+/** UTC ISO strings of one format sort as text; plain comparison, not the (slow, ICU) localeCompare. */
+const byAt = (a: { at: string }, b: { at: string }) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
 const latest = (a: string | undefined, b: string) => (a && Date.parse(a) > Date.parse(b) ? a : b);

@@ -52,7 +52,7 @@ export function sequenceTimers(
     if (!only) return [];
     const timers: PlannedTimer[] = [];
     for (let i = 1; i <= MAX_REPEATS; i++) {
-      const target = ctx.cal.local(enrolAt).plus({ months: i * sequence.everyMonths });
+      const target = ctx.cal.plusMonths(enrolAt, i * sequence.everyMonths);
       if (until && target >= until) break;
       timers.push(email(target, i, only.template));
     }
@@ -92,7 +92,7 @@ export function recycleTimer(
   half: HalfDay,
   basis: DateTime = ctx.occurredAt,
 ): PlannedTimer {
-  const day = ctx.cal.local(basis).plus({ days });
+  const day = ctx.cal.plusDays(basis, days);
   return { ...callTimer(ctx, day, half, rule), kind: "recycle", basis: toUtcIso(basis) };
 }
 

@@ -18,7 +18,7 @@ export function capEmails(
 ): Timer[] {
   const taken = history.map((iso) => Date.parse(iso)).sort((a, b) => a - b);
   const out: Timer[] = [];
-  for (const email of [...emails].sort((a, b) => a.at.localeCompare(b.at))) {
+  for (const email of [...emails].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
     let at = Date.parse(email.at);
     for (let guard = 0; guard < 100; guard++) {
       const inWeek = taken.filter((t) => t <= at && at - t < WEEK_MS);

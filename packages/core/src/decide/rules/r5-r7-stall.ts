@@ -41,7 +41,9 @@ export function stalled(ctx: RuleContext, stall: Stall, streak: number): Plan {
     callback.maxLeadDays,
     Math.max(callback.minLeadDays, (intervalMs / DAY_MS) * callback.leadFraction),
   );
-  const due = callbackAt.minus({ milliseconds: Math.round(leadDays * DAY_MS) });
+  const due = DateTime.fromMillis(callbackAt.toMillis() - Math.round(leadDays * DAY_MS), {
+    zone: ctx.cal.tz,
+  });
   let slot = ctx.cal.previousCallSlot(due, half);
   if (slot.start < ctx.now) slot = ctx.cal.nextCallSlot(ctx.now, half);
 
