@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { jsonErrorOffset } from "../../packages/functions/src/api/routes/events.ts";
 import { EXPECTED_RULE, loadExamples } from "../support/examples.ts";
 import { eventBody, harness, OTHER_SECRET, problem, result, signedHeaders } from "./harness.ts";
 
@@ -7,15 +6,6 @@ type Harness = Awaited<ReturnType<typeof harness>>;
 
 /** One minute after `occurredAt`: the business clock of a CRM that reports promptly. */
 const justAfter = (occurredAt: string) => new Date(Date.parse(occurredAt) + 60_000).toISOString();
-
-const syntaxError = (text: string) => {
-  try {
-    JSON.parse(text);
-    return "";
-  } catch (error) {
-    return (error as Error).message;
-  }
-};
 
 let h: Harness;
 beforeAll(async () => {
@@ -97,7 +87,7 @@ describe("POST /v1/events refuses bad input with problem+json and writes nothing
     send: (h: Harness, id: string) => Response | Promise<Response>;
   }> = [
     {
-      name: "invalid JSON → 400 naming the position",
+      name: "invalid JSON → 400",
       id: "bad-json",
       status: 400,
       path: "",
@@ -220,32 +210,17 @@ describe("POST /v1/events refuses bad input with problem+json and writes nothing
     });
   }
 
-  it("names the position of a JSON syntax error", async () => {
+  it("explains a JSON syntax error with the parser's own words", async () => {
     const response = await h.post('{\n  "type": "call.rejected",\n  "prospect": {"id": "bad-json-2",}\n}');
 
+    expect(response.status).toBe(400);
     const body = await problem(response);
-    expect(body.errors[0]?.message).toBe('unexpected "}" at position 63 (line 3, column 35)');
+    expect(body.detail).toMatch(/^The body is not valid JSON: .*(JSON|token)/);
   });
 
-  it("finds the same position as V8 wherever V8 names one, and survives 64 KiB of [", () => {
-    for (const text of [
-      "{",
-      '{"a":1,}',
-      "[1 2]",
-      '{"a":1} x',
-      "{a:1}",
-      '{"a":"b\nc"}',
-      '{"a" 1}',
-      '["abc',
-      '["a\\x"]',
-      '[1, 2, {"k": [true, nul]}]',
-    ]) {
-      const v8 = /at position (\d+)/.exec(syntaxError(text))?.[1];
-      if (v8) expect(jsonErrorOffset(text), text).toBe(Number(v8));
-    }
-    expect(jsonErrorOffset('{"a": tru}')).toBe(6);
-    expect(jsonErrorOffset("")).toBe(0);
-    expect(jsonErrorOffset("[".repeat(64 * 1024))).toBe(64 * 1024);
+  it("answers 64 KiB of [ with a 400, not a crash", async () => {
+    const response = await h.post("[".repeat(64 * 1024 - 10));
+    expect(response.status).toBe(400);
   });
 
   it("refuses a replayed webhook-id and timestamp carrying a new body with 401, and changes nothing", async () => {
