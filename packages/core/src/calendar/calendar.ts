@@ -70,12 +70,18 @@ export class Calendar {
   readonly zone: string;
   /** The same zone as a memoised Luxon zone (zone.ts): every local computation goes through it. */
   readonly tz: Zone;
+  private readonly inZone: { zone: Zone };
+  private readonly businessWeekdays: readonly boolean[];
   private readonly settings: CalendarSettings;
   private readonly holidays: ReadonlySet<Day>;
 
   constructor(zone: string, settings: CalendarSettings) {
     this.zone = zone;
     this.tz = zoneFor(zone);
+    this.inZone = { zone: this.tz };
+    this.businessWeekdays = Array.from({ length: 8 }, (_, weekday) =>
+      settings.businessDays.includes(weekday),
+    );
     this.settings = settings;
     this.holidays = holidaySet(settings);
   }
@@ -100,14 +106,16 @@ export class Calendar {
   }
 
   /**
-   * The same local time `n` business days later. A start on a non-business day first rolls to the next
-   * business day, so `n = 0` means "today if today is a business day".
+   * The same local time `n` business days later, or the local time `clock` on that day. A start on a
+   * non-business day first rolls to the next business day, so `n = 0` means "today if today is a
+   * business day".
    */
-  addBusinessDays(from: DateTime, n: number): DateTime {
+  addBusinessDays(from: DateTime, n: number, clock?: string): DateTime {
     const local = this.local(from);
     const start = dayOf(local);
     let date = this.nextBusinessDate(start);
     for (let i = 0; i < n; i++) date = this.nextBusinessDate(date + 1);
+    if (clock) return this.atDate(date, clock);
     return date === start ? local : this.plusDays(local, date - start);
   }
 
@@ -131,8 +139,9 @@ export class Calendar {
   }
 
   private wallClock(date: Day, time: DateTime): DateTime {
+    const { year, month, day } = dateOf(date);
     const { hour, minute, second, millisecond } = time;
-    return DateTime.fromObject({ ...dateOf(date), hour, minute, second, millisecond }, { zone: this.tz });
+    return DateTime.fromObject({ year, month, day, hour, minute, second, millisecond }, this.inZone);
   }
 
   /** Which half of the day an instant falls in, by local noon. */
@@ -198,7 +207,8 @@ export class Calendar {
     const key = `${this.zone}|${date}|${clock}`;
     let instant = wallClockInstants.get(key);
     if (!instant) {
-      instant = DateTime.fromObject({ ...dateOf(date), ...parseClock(clock) }, { zone: this.tz });
+      const { hour, minute } = parseClock(clock);
+      instant = DateTime.fromObject({ ...dateOf(date), hour, minute }, this.inZone);
       if (wallClockInstants.size >= MAX_WALL_CLOCK_INSTANTS) wallClockInstants.clear();
       wallClockInstants.set(key, instant);
     }
@@ -211,7 +221,7 @@ export class Calendar {
   }
 
   private isBusinessDate(date: Day): boolean {
-    return this.settings.businessDays.includes(weekdayOf(date)) && !this.holidays.has(date);
+    return this.businessWeekdays[weekdayOf(date)] === true && !this.holidays.has(date);
   }
 
   private nextBusinessDate(from: Day): Day {

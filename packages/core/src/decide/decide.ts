@@ -32,14 +32,13 @@ export function decide(
   now: Date,
   options: DecideOptions = {},
 ): Decision {
-  const nowDt = DateTime.fromMillis(now.getTime(), { zone: "utc" });
   if (!before && !isInbound(input)) throw new RedialError("not_found", `No prospect for ${input.type}`);
-  const base = before ?? newProspect(isInbound(input) ? input.prospect.id : "", toUtcIso(nowDt));
+  const base = before ?? newProspect(isInbound(input) ? input.prospect.id : "", isoUtc(now.getTime()));
 
   if (isInbound(input)) {
     const stale = staleEventReason(input.occurredAt, base.lastEventAt);
     if (stale)
-      return apply(contextFor(base, before, input, playbook, nowDt, false), {
+      return apply(contextFor(base, before, input, playbook, now, false), {
         rule: "G6",
         applied: false,
         reason: stale,
@@ -47,7 +46,7 @@ export function decide(
       });
   }
   const state = isInbound(input) ? { ...base, profile: mergeProfile(base.profile, input.prospect) } : base;
-  const ctx = contextFor(state, before, input, playbook, nowDt, options.suppressed ?? false);
+  const ctx = contextFor(state, before, input, playbook, now, options.suppressed ?? false);
   return apply(ctx, chooseRule(ctx));
 }
 
@@ -56,11 +55,12 @@ function contextFor(
   before: Prospect | null,
   input: DecisionInput,
   playbook: Playbook,
-  now: DateTime,
+  nowDate: Date,
   suppressed: boolean,
 ): RuleContext {
   const cal = new Calendar(resolveZone(state.profile, playbook.team.timezone), playbook.calendar);
-  // Date.parse reads the ISO offset; Luxon then works in the prospect's zone from the start.
+  // Both instants in the prospect's zone from the start, so no later step has to convert them.
+  const now = DateTime.fromMillis(nowDate.getTime(), { zone: cal.tz });
   const occurred = DateTime.fromMillis(Date.parse(input.occurredAt), { zone: cal.tz });
   return {
     state,

@@ -58,10 +58,9 @@ export function sequenceTimers(
     }
     return timers;
   }
-  return sequence.steps.map((step, i) => {
-    const day = ctx.cal.addBusinessDays(enrolAt, step.businessDays);
-    return email(step.time ? ctx.cal.at(day, step.time) : day, i + 1, step.template);
-  });
+  return sequence.steps.map((step, i) =>
+    email(ctx.cal.addBusinessDays(enrolAt, step.businessDays, step.time), i + 1, step.template),
+  );
 }
 
 /** A call in `half` of the local day of `day` (or the next business day's), never before now. */
