@@ -131,3 +131,49 @@ describe("calendar: day and month arithmetic agrees with Luxon's plus()", () => 
     }
   });
 });
+
+describe("calendar: stepSlot is nextWindowSlot(later(target, notBefore)) without the detours", () => {
+  // A seeded generator keeps the test reproducible (mulberry32).
+  let seed = 42;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const windows = [
+    playbook.sendWindow,
+    playbook.preferredWindow,
+    { days: [1, 2, 3, 4, 5, 6, 7], start: "01:00", end: "03:00" },
+  ];
+
+  it("agrees on 5,000 random steps across DST zones, windows, shifts and floors", () => {
+    for (let i = 0; i < 5_000; i++) {
+      const calendar = cal(
+        pick(["America/New_York", "Europe/Paris", "Australia/Lord_Howe", "America/Santiago", "Asia/Kolkata"]),
+      );
+      // Half of the starts sit on a quarter hour, so window edges (08:00, 11:00, 17:00) are hit exactly.
+      const offset = random() * 730 * 86_400_000;
+      const start = Date.UTC(2026, 0, 1) + (random() < 0.5 ? Math.round(offset / 900_000) * 900_000 : offset);
+      const from = calendar.local(DateTime.fromMillis(start));
+      const notBefore = from.plus({ milliseconds: (random() - 0.3) * 60 * 86_400_000 });
+      const window = pick(windows);
+      const clock = random() < 0.3 ? pick(["08:00", "01:30", "11:00", "17:00", "02:30"]) : undefined;
+      const shift =
+        random() < 0.5
+          ? { businessDays: Math.floor(random() * 45) }
+          : { months: 1 + Math.floor(random() * 8) };
+      const day =
+        "months" in shift
+          ? calendar.plusMonths(from, shift.months)
+          : calendar.addBusinessDays(from, shift.businessDays);
+      const target = clock ? calendar.at(day, clock) : day;
+      const expected = calendar.nextWindowSlot(target > notBefore ? target : notBefore, window);
+      expect(
+        utc(calendar.stepSlot(from, shift, clock, window, notBefore)),
+        JSON.stringify({ from, shift, clock, window, notBefore }),
+      ).toBe(utc(expected));
+    }
+  });
+});

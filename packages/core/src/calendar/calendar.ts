@@ -44,6 +44,23 @@ const dateOf = (day: Day) => {
   const date = new Date(day * DAY_MS);
   return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
 };
+/** The day `months` after a local date, on the same day of the month or the month's last (as Luxon). */
+const plusMonthsDate = (local: DateTime, months: number): Day => {
+  const first = new Date(Date.UTC(local.year, local.month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  return Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(local.day, lastDay)) / DAY_MS;
+};
+
+interface WallTime {
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+const minutesOf = (t: { hour: number; minute: number; second?: number; millisecond?: number }) =>
+  t.hour * 60 + t.minute + (t.second ?? 0) / 60 + (t.millisecond ?? 0) / 60_000;
+const NOON = "12:00";
+
 /** ISO weekday, 1 = Monday … 7 = Sunday; day 0 (1970-01-01) was a Thursday. */
 const weekdayOf = (day: Day) => ((((day + 3) % 7) + 7) % 7) + 1;
 
@@ -55,15 +72,23 @@ const weekdayOf = (day: Day) => ((((day + 3) % 7) + 7) % 7) + 1;
 const wallClockInstants = new Map<string, DateTime>(); // Luxon DateTimes are immutable: safe to share
 const MAX_WALL_CLOCK_INSTANTS = 100_000;
 
-/** One Set per playbook, not per decision: a Calendar is made for every decide() call. */
-const holidaySets = new WeakMap<CalendarSettings, ReadonlySet<Day>>();
-const holidaySet = (settings: CalendarSettings) => {
-  let set = holidaySets.get(settings);
-  if (!set) {
-    set = new Set(settings.holidays.map(dayOfIso));
-    holidaySets.set(settings, set);
+/** Holidays and business weekdays, prepared once per playbook, not per decision (a Calendar is). */
+interface Prepared {
+  holidays: ReadonlySet<Day>;
+  /** Indexed by ISO weekday. */
+  businessWeekdays: readonly boolean[];
+}
+const prepared = new WeakMap<CalendarSettings, Prepared>();
+const prepare = (settings: CalendarSettings): Prepared => {
+  let ready = prepared.get(settings);
+  if (!ready) {
+    ready = {
+      holidays: new Set(settings.holidays.map(dayOfIso)),
+      businessWeekdays: Array.from({ length: 8 }, (_, weekday) => settings.businessDays.includes(weekday)),
+    };
+    prepared.set(settings, ready);
   }
-  return set;
+  return ready;
 };
 
 export class Calendar {
@@ -71,19 +96,15 @@ export class Calendar {
   /** The same zone as a memoised Luxon zone (zone.ts): every local computation goes through it. */
   readonly tz: Zone;
   private readonly inZone: { zone: Zone };
-  private readonly businessWeekdays: readonly boolean[];
   private readonly settings: CalendarSettings;
-  private readonly holidays: ReadonlySet<Day>;
+  private readonly prepared: Prepared;
 
   constructor(zone: string, settings: CalendarSettings) {
     this.zone = zone;
     this.tz = zoneFor(zone);
     this.inZone = { zone: this.tz };
-    this.businessWeekdays = Array.from({ length: 8 }, (_, weekday) =>
-      settings.businessDays.includes(weekday),
-    );
     this.settings = settings;
-    this.holidays = holidaySet(settings);
+    this.prepared = prepare(settings);
   }
 
   /** The instant as local time in this calendar's zone. */
@@ -98,7 +119,7 @@ export class Calendar {
   }
 
   isHoliday(day: DateTime): boolean {
-    return this.holidays.has(dayOf(this.local(day)));
+    return this.prepared.holidays.has(dayOf(this.local(day)));
   }
 
   isBusinessDay(day: DateTime): boolean {
@@ -106,17 +127,60 @@ export class Calendar {
   }
 
   /**
-   * The same local time `n` business days later, or the local time `clock` on that day. A start on a
-   * non-business day first rolls to the next business day, so `n = 0` means "today if today is a
-   * business day".
+   * The same local time `n` business days later. A start on a non-business day first rolls to the next
+   * business day, so `n = 0` means "today if today is a business day".
    */
-  addBusinessDays(from: DateTime, n: number, clock?: string): DateTime {
+  addBusinessDays(from: DateTime, n: number): DateTime {
     const local = this.local(from);
     const start = dayOf(local);
-    let date = this.nextBusinessDate(start);
-    for (let i = 0; i < n; i++) date = this.nextBusinessDate(date + 1);
-    if (clock) return this.atDate(date, clock);
-    return date === start ? local : this.plusDays(local, date - start);
+    const date = this.nthBusinessDate(start, n);
+    return date === start ? local : this.wallTime(date, local);
+  }
+
+  /** Noon on the `n`-th business day after `from`: for plans that need a day, not a time (calls). */
+  businessDayAfter(from: DateTime, n: number): DateTime {
+    return this.atDate(this.nthBusinessDate(dayOf(this.local(from)), n), NOON);
+  }
+
+  /** Noon `days` calendar days after `from`'s local date (recycles: a day, not a time). */
+  dayAfter(from: DateTime, days: number): DateTime {
+    return this.atDate(dayOf(this.local(from)) + days, NOON);
+  }
+
+  /**
+   * The send slot of a drip step (G2): `shift` after `from` (business days or calendar months), at
+   * `clock` or else at `from`'s local time, moved into `window`, never before `notBefore`. The same
+   * as `nextWindowSlot(later(target, notBefore), window)`, but it builds the target instant only when
+   * it falls inside the window: most drip steps land outside the narrow preferred window, and Luxon's
+   * fromObject is the costliest call in planning.
+   */
+  stepSlot(
+    from: DateTime,
+    shift: { businessDays: number } | { months: number },
+    clock: string | undefined,
+    window: DailyWindow,
+    notBefore: DateTime,
+  ): DateTime {
+    const local = this.local(from);
+    const date =
+      "months" in shift
+        ? plusMonthsDate(local, shift.months)
+        : this.nthBusinessDate(dayOf(local), shift.businessDays);
+    const time: WallTime = clock ? { ...parseClock(clock), second: 0, millisecond: 0 } : local;
+    const floor = this.local(notBefore);
+    const floorDate = dayOf(floor);
+    if (date < floorDate - 1) return this.nextWindowSlot(floor, window); // the target is in the past
+    // Wall-clock times order like instants only a full day apart and on a day with no DST change.
+    if (date <= floorDate + 1 || this.isTransitionDate(date)) {
+      const target = this.wallTime(date, time);
+      return this.nextWindowSlot(target > floor ? target : floor, window);
+    }
+    if (this.isOpen(date, window)) {
+      const minutes = minutesOf(time);
+      if (minutes < minutesOf(parseClock(window.start))) return this.atDate(date, window.start);
+      if (minutes < minutesOf(parseClock(window.end))) return this.wallTime(date, time);
+    }
+    return this.firstOpenStart(date + 1, window);
   }
 
   /**
@@ -126,19 +190,16 @@ export class Calendar {
    */
   plusDays(from: DateTime, days: number): DateTime {
     const local = this.local(from);
-    return this.wallClock(dayOf(local) + days, local);
+    return this.wallTime(dayOf(local) + days, local);
   }
 
   /** The same local wall-clock time `months` later, on the same day or the month's last (as Luxon). */
   plusMonths(from: DateTime, months: number): DateTime {
     const local = this.local(from);
-    const first = new Date(Date.UTC(local.year, local.month - 1 + months, 1));
-    const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-    const day = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(local.day, lastDay)) / DAY_MS;
-    return this.wallClock(day, local);
+    return this.wallTime(plusMonthsDate(local, months), local);
   }
 
-  private wallClock(date: Day, time: DateTime): DateTime {
+  private wallTime(date: Day, time: WallTime): DateTime {
     const { year, month, day } = dateOf(date);
     const { hour, minute, second, millisecond } = time;
     return DateTime.fromObject({ year, month, day, hour, minute, second, millisecond }, this.inZone);
@@ -181,16 +242,12 @@ export class Calendar {
 
   /** The earliest instant at or after `from` inside a daily window (G2 send window), on a business day. */
   nextWindowSlot(from: DateTime, window: DailyWindow): DateTime {
-    const first = dayOf(this.local(from));
-    for (let i = 0; i <= MAX_SEARCH_DAYS; i++) {
-      const date = first + i;
-      if (!this.isBusinessDate(date) || !window.days.includes(weekdayOf(date))) continue;
+    const date = dayOf(this.local(from));
+    if (this.isOpen(date, window) && this.atDate(date, window.end) > from) {
       const start = this.atDate(date, window.start);
-      // Only on the first day can the window have closed already, or be open right now.
-      if (i > 0) return start;
-      if (this.atDate(date, window.end) > from) return start < from ? this.local(from) : start;
+      return start < from ? this.local(from) : start;
     }
-    throw new Error("Send window never opens: check sendWindow.days against calendar.businessDays");
+    return this.firstOpenStart(date + 1, window);
   }
 
   /** Whether an instant is inside the daily window on a business day. */
@@ -221,7 +278,7 @@ export class Calendar {
   }
 
   private isBusinessDate(date: Day): boolean {
-    return this.businessWeekdays[weekdayOf(date)] === true && !this.holidays.has(date);
+    return this.prepared.businessWeekdays[weekdayOf(date)] === true && !this.prepared.holidays.has(date);
   }
 
   private nextBusinessDate(from: Day): Day {
@@ -230,6 +287,29 @@ export class Calendar {
       if (this.isBusinessDate(date)) return date;
     }
     throw new Error("Calendar has no business days");
+  }
+
+  private nthBusinessDate(start: Day, n: number): Day {
+    let date = this.nextBusinessDate(start);
+    for (let i = 0; i < n; i++) date = this.nextBusinessDate(date + 1);
+    return date;
+  }
+
+  /** A business day on which the window opens. */
+  private isOpen(date: Day, window: DailyWindow): boolean {
+    return this.isBusinessDate(date) && window.days.includes(weekdayOf(date));
+  }
+
+  private firstOpenStart(from: Day, window: DailyWindow): DateTime {
+    for (let date = from; date <= from + MAX_SEARCH_DAYS; date++) {
+      if (this.isOpen(date, window)) return this.atDate(date, window.start);
+    }
+    throw new Error("Send window never opens: check sendWindow.days against calendar.businessDays");
+  }
+
+  /** Whether the zone's offset changes during this local date (a DST day). */
+  private isTransitionDate(date: Day): boolean {
+    return this.atDate(date, "00:30").offset !== this.atDate(date, "23:30").offset;
   }
 }
 

@@ -98,7 +98,12 @@ function apply(ctx: RuleContext, plan: Plan): Decision {
   // G1: no email planned where none may be sent.
   const emailInvalid = plan.emailInvalid ?? state.emailInvalid;
   const addressSuppressed = ctx.suppressed || suppress.includes(state.profile.email?.toLowerCase() ?? "");
-  const blocker = emailBlocker({ ...state, status, emailInvalid }, addressSuppressed);
+  const blocker = emailBlocker({
+    email: state.profile.email,
+    status,
+    emailInvalid,
+    suppressed: addressSuppressed,
+  });
   if (blocker && planned.some((t) => t.kind === "email")) {
     planned = planned.filter((t) => t.kind !== "email");
     remarks.push(blocker);
@@ -134,8 +139,11 @@ function apply(ctx: RuleContext, plan: Plan): Decision {
   const notes = [...(newCycle ? [] : state.notes), ...eventNote, ...(plan.notes ?? [])].slice(-MAX_NOTES);
   const leavesQueue = isInbound(input) && input.type !== "prospect.updated";
 
+  const queue = plan.queue !== undefined ? plan.queue : leavesQueue ? null : state.queue;
+  const { queue: _previousQueue, ...unqueued } = state;
   const next: Prospect = {
-    ...state,
+    ...unqueued,
+    ...(queue ? { queue } : {}),
     status,
     version,
     cycle,
@@ -148,9 +156,6 @@ function apply(ctx: RuleContext, plan: Plan): Decision {
     recentEmails,
     updatedAt: nowIso,
   };
-  const queue = plan.queue !== undefined ? plan.queue : leavesQueue ? null : state.queue;
-  if (queue) next.queue = queue;
-  else delete next.queue;
 
   const actions: Action[] = [
     ...(removed.length ? [{ type: "cancel" as const, at: nowIso, timerIds: removed.map((t) => t.id) }] : []),

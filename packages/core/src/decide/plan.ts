@@ -38,9 +38,9 @@ export function sequenceTimers(
   const sequence = ctx.playbook.sequences[name];
   if (!sequence) throw new Error(`Unknown sequence ${name}`); // the playbook schema rules this out
   const window = windowOf(ctx, sequence.window);
-  const email = (target: DateTime, step: number, template: string): PlannedTimer => ({
+  const email = (slot: DateTime, step: number, template: string): PlannedTimer => ({
     kind: "email",
-    at: toUtcIso(emailSlot(ctx, target, window)),
+    at: toUtcIso(slot),
     rule,
     sequence: name,
     step,
@@ -52,14 +52,24 @@ export function sequenceTimers(
     if (!only) return [];
     const timers: PlannedTimer[] = [];
     for (let i = 1; i <= MAX_REPEATS; i++) {
-      const target = ctx.cal.plusMonths(enrolAt, i * sequence.everyMonths);
-      if (until && target >= until) break;
-      timers.push(email(target, i, only.template));
+      const slot = ctx.cal.stepSlot(
+        enrolAt,
+        { months: i * sequence.everyMonths },
+        only.time,
+        window,
+        ctx.now,
+      );
+      if (until && slot >= until) break;
+      timers.push(email(slot, i, only.template));
     }
     return timers;
   }
   return sequence.steps.map((step, i) =>
-    email(ctx.cal.addBusinessDays(enrolAt, step.businessDays, step.time), i + 1, step.template),
+    email(
+      ctx.cal.stepSlot(enrolAt, { businessDays: step.businessDays }, step.time, window, ctx.now),
+      i + 1,
+      step.template,
+    ),
   );
 }
 
@@ -91,8 +101,11 @@ export function recycleTimer(
   half: HalfDay,
   basis: DateTime = ctx.occurredAt,
 ): PlannedTimer {
-  const day = ctx.cal.plusDays(basis, days);
-  return { ...callTimer(ctx, day, half, rule), kind: "recycle", basis: toUtcIso(basis) };
+  return {
+    ...callTimer(ctx, ctx.cal.dayAfter(basis, days), half, rule),
+    kind: "recycle",
+    basis: toUtcIso(basis),
+  };
 }
 
 export const tierDelay = (ctx: RuleContext) => ctx.playbook.tiers[ctx.state.profile.tier].recycleAfterDays;

@@ -11,7 +11,7 @@ export function firstSoftNo(ctx: RuleContext, softNos: number): Plan {
   const { noteSequence, retryAfterBusinessDays } = ctx.playbook.rules.softNo;
   const [min, max] = retryAfterBusinessDays;
   const candidates = Array.from({ length: max - min + 1 }, (_, i) =>
-    ctx.cal.addBusinessDays(ctx.occurredAt, min + i),
+    ctx.cal.businessDayAfter(ctx.occurredAt, min + i),
   );
   const preferred = ctx.playbook.preferredWindow.days;
   const day = candidates.find((d) => preferred.includes(d.weekday)) ?? candidates[0] ?? ctx.occurredAt;

@@ -30,7 +30,7 @@ export function noAnswer(ctx: RuleContext, voicemail: boolean, attempts: number)
         ...sequenceTimers(ctx, rules.voicemailSequence, "R8"),
         callTimer(
           ctx,
-          ctx.cal.addBusinessDays(ctx.occurredAt, rules.voicemailCallAfterBusinessDays),
+          ctx.cal.businessDayAfter(ctx.occurredAt, rules.voicemailCallAfterBusinessDays),
           half,
           "R8",
         ),
@@ -38,7 +38,7 @@ export function noAnswer(ctx: RuleContext, voicemail: boolean, attempts: number)
     : [
         callTimer(
           ctx,
-          ctx.cal.addBusinessDays(ctx.occurredAt, rules.callAfterBusinessDays),
+          ctx.cal.businessDayAfter(ctx.occurredAt, rules.callAfterBusinessDays),
           otherHalf(half),
           "R8",
         ),
