@@ -160,7 +160,7 @@ describe("calendar: stepSlot is nextWindowSlot(later(target, notBefore)) without
       const notBefore = from.plus({ milliseconds: (random() - 0.3) * 60 * 86_400_000 });
       const window = pick(windows);
       const clock = random() < 0.3 ? pick(["08:00", "01:30", "11:00", "17:00", "02:30"]) : undefined;
-      const shift =
+      const shift: { businessDays: number } | { months: number } =
         random() < 0.5
           ? { businessDays: Math.floor(random() * 45) }
           : { months: 1 + Math.floor(random() * 8) };

@@ -1,11 +1,23 @@
 /**
  * Business time in one prospect's zone: business days, half-days, send windows, holidays (G2).
- * Pure and DST-correct: every local wall-clock computation goes through Luxon in the IANA zone, never
- * through hand-written offsets. All inputs and outputs that cross the module boundary are UTC instants.
+ * Pure and DST-correct: every instant is placed in its zone by Luxon, never by hand-written offsets;
+ * only calendar dates are stepped by hand, as day numbers (days.ts).
  */
 import { DateTime, type Zone } from "luxon";
 import type { CalendarSettings, DailyWindow } from "../schemas/playbook.ts";
 import type { HalfDay } from "../schemas/prospect.ts";
+import {
+  type Day,
+  dateOf,
+  dayOf,
+  dayOfIso,
+  minutesOf,
+  NOON,
+  parseClock,
+  plusMonthsDate,
+  type WallTime,
+  weekdayOf,
+} from "./days.ts";
 import { zoneFor } from "./zone.ts";
 
 /** A search for the next slot never looks further than this; a playbook with no open day fails loudly. */
@@ -15,54 +27,6 @@ export interface LocalWindow {
   start: DateTime;
   end: DateTime;
 }
-
-const clocks = new Map<string, { hour: number; minute: number }>();
-/** "HH:MM" → numbers; the playbook has a handful of distinct clocks, so parse each once. */
-const parseClock = (clock: string) => {
-  let parsed = clocks.get(clock);
-  if (!parsed) {
-    const [hour, minute] = clock.split(":").map(Number);
-    parsed = { hour: hour ?? 0, minute: minute ?? 0 };
-    clocks.set(clock, parsed);
-  }
-  return parsed;
-};
-
-const DAY_MS = 86_400_000;
-
-/**
- * A local calendar date as a day number (days since 1970-01-01). Stepping through dates and finding a
- * weekday are then integer arithmetic with no zone involved; Luxon alone turns a date and a wall-clock
- * time into an instant in the prospect's zone, DST included (atDate). Searching days this way instead
- * of with a Luxon DateTime per day made decide() several times faster.
- */
-type Day = number;
-const dayOf = (local: DateTime): Day => Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
-const dayOfIso = (isoDate: string): Day => Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS;
-/** The year, month and day of a day number (calendar arithmetic on UTC dates, no zone). */
-const dateOf = (day: Day) => {
-  const date = new Date(day * DAY_MS);
-  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
-};
-/** The day `months` after a local date, on the same day of the month or the month's last (as Luxon). */
-const plusMonthsDate = (local: DateTime, months: number): Day => {
-  const first = new Date(Date.UTC(local.year, local.month - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  return Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(local.day, lastDay)) / DAY_MS;
-};
-
-interface WallTime {
-  hour: number;
-  minute: number;
-  second: number;
-  millisecond: number;
-}
-const minutesOf = (t: { hour: number; minute: number; second?: number; millisecond?: number }) =>
-  t.hour * 60 + t.minute + (t.second ?? 0) / 60 + (t.millisecond ?? 0) / 60_000;
-const NOON = "12:00";
-
-/** ISO weekday, 1 = Monday … 7 = Sunday; day 0 (1970-01-01) was a Thursday. */
-const weekdayOf = (day: Day) => ((((day + 3) % 7) + 7) % 7) + 1;
 
 /**
  * (zone, local date, "HH:MM") → instant. Pure, so shared across decisions: a team's prospects use a
