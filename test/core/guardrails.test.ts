@@ -82,6 +82,12 @@ describe("G6: an older event cannot move the prospect backwards", () => {
     expect(last.next.status).toBe("opted_out");
   });
 
+  it("a CRM clock running ahead does not make the next events look old", () => {
+    const now = "2026-11-16T15:00:00Z";
+    const { last } = chain([softNo("2026-11-17T10:00:00-05:00"), softNo("2026-11-16T16:00:00Z")], { now });
+    expect(last.rule).toBe("R3"); // the first was stored as happening "now", not tomorrow
+  });
+
   it("an event at the same instant as the last one still applies", () => {
     const { last } = chain([softNo(MON_10AM), softNo(MON_10AM)]);
     expect(last.rule).toBe("R3");

@@ -162,3 +162,30 @@ describe("R4: a hostile rejection", () => {
     expect(only(actionsOf(last, "recycle")).at).toBe("2027-08-16T16:00:00Z"); // Mon 09:00 PDT
   });
 });
+
+describe("R0 arrives late", () => {
+  it("an opt-out older than the last applied event is still honoured (G6 never blocks a stop)", () => {
+    const { last } = chain([
+      event("call.no_answer", "2026-11-16T15:00:00-05:00", { voicemail: true }),
+      event("prospect.opted_out", "2026-11-16T14:00:00-05:00"),
+    ]);
+    expect(last.rule).toBe("R0");
+    expect(last.next.status).toBe("opted_out");
+    expect(last.suppress).toEqual(["dana@northwind.example"]);
+    expect(last.next.timers).toEqual([]);
+    expect(last.next.lastEventAt).toBe("2026-11-16T20:00:00Z"); // the newer event's time stays
+  });
+});
+
+describe("R2 from a weekend or a holiday", () => {
+  it("a Saturday rejection gets its note on Monday morning and its retry on Tuesday or Wednesday", () => {
+    const { last } = chain([softNo("2026-11-21T10:00:00-05:00")]);
+    expect(only(actionsOf(last, "email")).at).toBe("2026-11-23T13:00:00Z"); // Mon 08:00
+    expect(only(actionsOf(last, "call")).at.slice(0, 10)).toBe("2026-11-24"); // 2 business days: Tue
+  });
+
+  it("a rejection on Veterans Day (a holiday) gets its note the next day", () => {
+    const { last } = chain([softNo("2026-11-11T10:00:00-05:00")]);
+    expect(only(actionsOf(last, "email")).at).toBe("2026-11-12T13:00:00Z"); // Thu 08:00
+  });
+});

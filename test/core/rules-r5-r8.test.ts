@@ -1,3 +1,4 @@
+import { decide } from "@redial/core";
 import { describe, expect, it } from "vitest";
 import { actionsOf, chain, event, only, playbook, softNo } from "../support/core.ts";
 
@@ -13,7 +14,14 @@ describe("R5: a stall with a date and a reason", () => {
     expect(last.next.status).toBe("callback_scheduled");
     // 2027-05-15 − 14 days = Sat 2027-05-01 → Fri 2027-04-30 09:00 EDT.
     const callback = only(actionsOf(last, "callback"));
-    expect(callback).toMatchObject({ at: "2027-04-30T13:00:00Z", half: "morning", prompts: [] });
+    // CONTRACT.md's action types: a callback is a `call`, marked with its purpose.
+    expect(callback).toMatchObject({
+      type: "call",
+      purpose: "callback",
+      at: "2027-04-30T13:00:00Z",
+      half: "morning",
+      prompts: [],
+    });
   });
 
   it("takes 10% of a 20-day interval (2 days) before the date", () => {
@@ -90,6 +98,22 @@ describe("R7: repeated stalls", () => {
       "nurture-4",
     ]);
     expect(only(actionsOf(last, "recycle")).at.slice(0, 10)).toBe("2027-11-22"); // Sat Nov 20 2027 + 365 → Mon
+  });
+
+  it("after the long rest, the next stall is a first stall again (R5), not another stop", () => {
+    const { state } = stalls(4);
+    const recycle = only(state.timers.filter((t) => t.kind === "recycle"));
+    const queued = decide(
+      state,
+      { type: "timer.due", occurredAt: recycle.at, timerId: recycle.id },
+      playbook,
+      new Date(recycle.at),
+    ).next;
+    const { last } = chain([stall("2027-11-23T10:30:00-05:00", "2028-03-01", "New budget")], {
+      start: queued,
+    });
+    expect(last.rule).toBe("R5");
+    expect(actionsOf(last, "callback")).toHaveLength(1);
   });
 
   it("a rejection in between breaks the streak", () => {

@@ -136,10 +136,27 @@ describe("R12: a recycle or callback comes due", () => {
   });
 
   it("the rep's next outcome takes the prospect out of the queue, and a soft no is a first one again", () => {
-    const { d } = recycled();
-    const next = chain([softNo("2027-03-20T10:00:00-04:00", { tier: "A" })], { start: d.next }).last;
+    // Two soft noes (R3) in cycle 1, then the recycle: cycle 2 starts with no soft no counted.
+    const start = chain([softNo(MON_10AM), softNo("2026-11-18T14:00:00-05:00")]).state;
+    const recycle = only(start.timers.filter((t) => t.kind === "recycle"));
+    const queued = decide(
+      start,
+      { type: "timer.due", occurredAt: recycle.at, timerId: recycle.id },
+      playbook,
+      new Date(recycle.at),
+    ).next;
+    const next = chain([softNo("2027-05-18T10:00:00-04:00")], { start: queued }).last;
     expect(next.rule).toBe("R2");
     expect(next.next.queue).toBeUndefined();
+  });
+
+  it("a queued prospect handed to another rep moves to that rep's queue (R13)", () => {
+    const { d } = recycled();
+    const next = chain(
+      [event("prospect.updated", "2027-03-20T10:00:00-04:00", {}, { tier: "A", owner: { id: "rep-9" } })],
+      { start: d.next },
+    ).last;
+    expect(next.next.queue?.ownerId).toBe("rep-9");
   });
 });
 

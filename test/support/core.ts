@@ -60,7 +60,10 @@ export function chain(inputs: DecisionInput[], options: { now?: string; start?: 
   return { decisions, last, state: last.next };
 }
 
-export const actionsOf = (d: Decision, type: string) => d.actions.filter((a) => a.type === type);
+export const actionsOf = (d: Decision, type: string) =>
+  type === "callback"
+    ? d.actions.filter((a) => a.purpose === "callback")
+    : d.actions.filter((a) => a.type === type && a.purpose === undefined);
 export const only = <T>(items: T[]): T => {
   if (items.length !== 1) throw new Error(`Expected exactly one item, got ${items.length}`);
   return items[0] as T;

@@ -91,8 +91,8 @@ export class Calendar {
   }
 
   /**
-   * The same local time `n` business days later. A start on a non-business day first rolls to the next
-   * business day, so `n = 0` means "today if today is a business day".
+   * The same local time `n` business days later. `n = 0` is today if today is a business day, else the
+   * next one; from a Saturday or a holiday, 1 business day later is the next business day.
    */
   addBusinessDays(from: DateTime, n: number): DateTime {
     const local = this.local(from);
@@ -254,7 +254,8 @@ export class Calendar {
   }
 
   private nthBusinessDate(start: Day, n: number): Day {
-    let date = this.nextBusinessDate(start);
+    if (n === 0) return this.nextBusinessDate(start);
+    let date = start;
     for (let i = 0; i < n; i++) date = this.nextBusinessDate(date + 1);
     return date;
   }

@@ -14,7 +14,7 @@ import { staleEventReason } from "./guardrails/g6-order.ts";
 import { boundDrips } from "./guardrails/g7-drip-bounds.ts";
 import { emailSlot, windowOf } from "./plan.ts";
 import { mergeProfile, newProspect } from "./prospect.ts";
-import { chooseRule } from "./rules/index.ts";
+import { chooseRule, isOptOut } from "./rules/index.ts";
 import { type Decision, type DecisionInput, isInbound, type Plan, type RuleContext } from "./types.ts";
 
 const WEEK_MS = 7 * 86_400_000;
@@ -35,17 +35,19 @@ export function decide(
   if (!before && !isInbound(input)) throw new RedialError("not_found", `No prospect for ${input.type}`);
   const base = before ?? newProspect(isInbound(input) ? input.prospect.id : "", isoUtc(now.getTime()));
 
-  if (isInbound(input)) {
-    const stale = staleEventReason(input.occurredAt, base.lastEventAt);
-    if (stale)
-      return apply(contextFor(base, before, input, playbook, now, false), {
-        rule: "G6",
-        applied: false,
-        reason: stale,
-        cancel: "none",
-      });
+  const stale = isInbound(input) ? staleEventReason(input.occurredAt, base.lastEventAt) : null;
+  // R0 is honoured whenever its event arrives: G6 protects the prospect's state, never a "stop".
+  if (stale && !isOptOut(input)) {
+    return apply(contextFor(base, before, input, playbook, now, false), {
+      rule: "G6",
+      applied: false,
+      reason: stale,
+      cancel: "none",
+    });
   }
-  const state = isInbound(input) ? { ...base, profile: mergeProfile(base.profile, input.prospect) } : base;
+  // An old event's profile fields are old too: only the newest event updates the profile.
+  const state =
+    isInbound(input) && !stale ? { ...base, profile: mergeProfile(base.profile, input.prospect) } : base;
   const ctx = contextFor(state, before, input, playbook, now, options.suppressed ?? false);
   return apply(ctx, chooseRule(ctx));
 }
@@ -148,7 +150,8 @@ function apply(ctx: RuleContext, plan: Plan): Decision {
     version,
     cycle,
     counters: countersAfter(ctx, plan, newCycle),
-    ...(isInbound(input) ? { lastEventAt: latest(state.lastEventAt, input.occurredAt) } : {}),
+    // Capped at now: one event from a fast CRM clock must not make the next day's events look old (G6).
+    ...(isInbound(input) ? { lastEventAt: latest(state.lastEventAt, toUtcIso(ctx.occurredAt)) } : {}),
     ...(outcome ? { lastOutcome: outcome } : {}),
     notes,
     timers: bounded.kept.sort(byAt),
@@ -206,6 +209,7 @@ function countersAfter(ctx: RuleContext, plan: Plan, newCycle: boolean): Prospec
 function outcomeOf(ctx: RuleContext): Outcome | undefined {
   const { input } = ctx;
   if (!isInbound(input) || !input.type.startsWith("call.")) return undefined;
+  if (staleEventReason(input.occurredAt, ctx.state.lastEventAt)) return undefined; // a late opt-out
   const reason =
     input.type === "call.rejected"
       ? input.reason
@@ -223,7 +227,9 @@ function outcomeOf(ctx: RuleContext): Outcome | undefined {
 
 function timerAction(t: Timer): Action {
   const { id, kind, at, sequence, step, template, half, window, prompts } = t;
-  return { type: kind, at, timerId: id, sequence, step, template, half, window, prompts };
+  const type = kind === "callback" ? "call" : kind;
+  const purpose = kind === "callback" ? ("callback" as const) : undefined;
+  return { type, at, timerId: id, purpose, sequence, step, template, half, window, prompts };
 }
 
 /** UTC ISO strings of one format sort as text; plain comparison, not the (slow, ICU) localeCompare. */

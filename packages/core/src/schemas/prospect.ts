@@ -125,11 +125,13 @@ export const Prospect = z.object({
 });
 export type Prospect = z.infer<typeof Prospect>;
 
-export const ActionType = z.enum(["email", "call", "recycle", "callback", "suppress", "cancel"]);
+/** The five action types of CONTRACT.md. A callback the prospect asked for is a `call` with `purpose`. */
+export const ActionType = z.enum(["email", "call", "recycle", "suppress", "cancel"]);
 export const Action = z.object({
   type: ActionType,
   at: DateTime.describe("UTC"),
   timerId: z.string().optional(),
+  purpose: z.literal("callback").optional().describe("Set on a call the prospect asked for (R5–R7)."),
   sequence: z.string().optional(),
   step: z.number().int().optional(),
   template: z.string().optional(),

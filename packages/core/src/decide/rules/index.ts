@@ -1,7 +1,7 @@
 /** Which rule a situation falls under. Order matters: an opt-out beats everything (R0), fit comes next (R1). */
 import type { Status } from "../../schemas/prospect.ts";
 import { isTerminal } from "../../schemas/prospect.ts";
-import { isInbound, type Plan, type RuleContext } from "../types.ts";
+import { type DecisionInput, isInbound, type Plan, type RuleContext } from "../types.ts";
 import { optOut } from "./r0-opt-out.ts";
 import { disqualify } from "./r1-disqualified.ts";
 import { firstSoftNo } from "./r2-first-soft-no.ts";
@@ -15,16 +15,20 @@ import { bounced } from "./r11-bounce.ts";
 import { enterQueue } from "./r12-enter-queue.ts";
 import { updated } from "./r13-updated.ts";
 
+type OptOut =
+  | Extract<DecisionInput, { type: "prospect.opted_out" | "email.complained" | "email.unsubscribed" }>
+  | (Extract<DecisionInput, { type: "call.rejected" }> & { reason: "do_not_contact" });
+
+/** R0's events: an explicit "never contact me", whichever way it came. */
+export const isOptOut = (input: DecisionInput): input is OptOut =>
+  input.type === "prospect.opted_out" ||
+  (input.type === "call.rejected" && input.reason === "do_not_contact") ||
+  input.type === "email.complained" ||
+  input.type === "email.unsubscribed";
+
 export function chooseRule(ctx: RuleContext): Plan {
   const { input, state } = ctx;
-  if (
-    input.type === "prospect.opted_out" ||
-    (input.type === "call.rejected" && input.reason === "do_not_contact") ||
-    input.type === "email.complained" ||
-    input.type === "email.unsubscribed"
-  ) {
-    return optOut(ctx);
-  }
+  if (isOptOut(input)) return optOut(ctx);
   if (input.type === "email.bounced") return bounced(ctx, input.email);
   if (isTerminal(state.status)) return stopped(state.status);
   if (input.type === "prospect.disqualified" || (isInbound(input) && !state.profile.fitsProfile))

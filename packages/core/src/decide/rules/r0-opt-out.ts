@@ -1,4 +1,4 @@
-import type { Plan, RuleContext } from "../types.ts";
+import { isInbound, type Plan, type RuleContext } from "../types.ts";
 
 /**
  * R0: an explicit "never contact me" (opt-out event, `do_not_contact`, SES complaint, one-click
@@ -6,7 +6,14 @@ import type { Plan, RuleContext } from "../types.ts";
  * even to a stopped prospect: suppression is the law, whatever the prospect's state.
  */
 export function optOut(ctx: RuleContext): Plan {
-  const email = "email" in ctx.input ? ctx.input.email : ctx.state.profile.email;
+  const { input } = ctx;
+  // The address the opt-out came with first: a late opt-out is applied to the stored profile.
+  const email =
+    "email" in input
+      ? input.email
+      : isInbound(input)
+        ? (input.prospect.email ?? ctx.state.profile.email)
+        : ctx.state.profile.email;
   return {
     rule: "R0",
     // A customer who opts out of email stays a customer; everyone else is opted out.

@@ -48,8 +48,12 @@ export function updated(ctx: RuleContext): Plan {
     ...(tierChanged ? [`Tier ${before.profile.tier} → ${ctx.state.profile.tier}: recycles re-planned.`] : []),
     ...(emailChanged && before.emailInvalid ? ["New email address: emailInvalid cleared."] : []),
   ];
+  // A queued prospect handed to another rep moves to that rep's queue.
+  const newOwner = ctx.state.profile.owner?.id;
+  const requeued = ctx.state.queue && newOwner && newOwner !== ctx.state.queue.ownerId;
   return {
     rule: "R13",
+    ...(requeued && ctx.state.queue ? { queue: { ...ctx.state.queue, ownerId: newOwner } } : {}),
     cancel: { ids: moved.map((m) => m.from.id) },
     timers: moved.map((m) => m.to),
     ...(emailChanged ? { emailInvalid: false } : {}),

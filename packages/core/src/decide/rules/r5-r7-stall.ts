@@ -26,7 +26,8 @@ export function stalled(ctx: RuleContext, stall: Stall, streak: number): Plan {
       rule: "R7",
       status: "nurturing",
       cancel: "all",
-      counters: { stallStreak: streak },
+      // The long rest ends this streak: after it, a stall is a first stall again (R5, R12).
+      counters: { stallStreak: 0 },
       remarks: [`Stall ${streak} in a row: active pursuit stops.`],
       timers: [
         ...sequenceTimers(ctx, stalls.nurtureSequence, "R7"),

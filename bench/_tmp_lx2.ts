@@ -1,0 +1,10 @@
+import { DateTime } from "luxon";
+const DAY_MS = 86_400_000;
+const dt = DateTime.fromMillis(1.8e12, { zone: "America/New_York" });
+const bench = (name: string, f: (i: number) => unknown) => { for (let i = 0; i < 2e5; i++) f(i); const s = performance.now(); let n = 0; while (performance.now() - s < 300) { f(n++); } console.log(name, Math.round(n / 0.3)); };
+const dateOf = (day: number) => { const date = new Date(day * DAY_MS); return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }; };
+const dayOf = (local: DateTime) => Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
+bench("dateOf", (i) => dateOf(20000 + (i % 500)));
+bench("dayOf", () => dayOf(dt));
+bench("Date.UTC", (i) => Date.UTC(2026, 10, i % 28));
+bench("getters", () => dt.year + dt.month + dt.day);
