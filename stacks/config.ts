@@ -9,8 +9,11 @@ function required(name: string): string {
   return value;
 }
 
+const optional = (name: string) => (process.env[name]?.trim() ? { [name]: process.env[name]?.trim() } : {});
+
 export const stageConfig = {
   REDIAL_POSTAL_ADDRESS: required("REDIAL_POSTAL_ADDRESS"),
-  REDIAL_TEAM_TIMEZONE: process.env.REDIAL_TEAM_TIMEZONE ?? "America/New_York",
-  REDIAL_EXPORT_RECIPIENTS: process.env.REDIAL_EXPORT_RECIPIENTS ?? "",
+  // Unset: the playbook's team.timezone stands.
+  ...optional("REDIAL_TEAM_TIMEZONE"),
+  ...optional("REDIAL_EXPORT_RECIPIENTS"),
 };

@@ -1,5 +1,5 @@
 /** DynamoStore against DynamoDB Local: each behaviour of the Store port, on a fresh table, at a frozen NOW. */
-import { countRequests } from "@redial/aws";
+import { countRequests, DynamoStore } from "@redial/aws";
 import { StoreConflict } from "@redial/core";
 import { describe, expect, it } from "vitest";
 import {
@@ -99,10 +99,22 @@ describe("DynamoStore.commit", () => {
     expect((await store.getProspect("p-1"))?.prospect.version).toBe(1);
   });
 
-  it("treats a receipt past its expiresAt, not yet deleted by TTL, as absent on load and on commit", async () => {
+  it("keeps receipts in real time: a business clock moved 8 days on does not expire them", async () => {
     const { store } = await freshStore({ clock });
+    await store.commit(change(prospectAt("p-1", 1), { receipt: receipt("wh-1") }));
+
+    const eightDaysOn = new Date(NOW.getTime() + 8 * DAY_MS);
+    const redelivery = change(prospectAt("p-1", 2), { receipt: receipt("wh-1"), now: eightDaysOn });
+
+    await expect(store.commit(redelivery)).rejects.toEqual(new StoreConflict("duplicate"));
+    expect((await store.getProspect("p-1"))?.prospect.version).toBe(1);
+  });
+
+  it("treats a receipt past its expiresAt, not yet deleted by TTL, as absent on load and on commit", async () => {
+    const { client, tableName, store } = await freshStore({ clock });
     const eightDaysAgo = new Date(NOW.getTime() - 8 * DAY_MS);
-    await store.commit(change(prospectAt("p-1", 1), { receipt: receipt("wh-1"), now: eightDaysAgo }));
+    const pastStore = new DynamoStore({ client, tableName, clock: { now: () => eightDaysAgo } });
+    await pastStore.commit(change(prospectAt("p-1", 1), { receipt: receipt("wh-1") }));
 
     const loaded = await store.load({ prospectId: "p-1", webhookId: "wh-1" });
     await store.commit(change(prospectAt("p-1", 2), { receipt: receipt("wh-1") }));
@@ -118,6 +130,21 @@ describe("DynamoStore.commit", () => {
     await store.commit(change(prospectAt("p-1", 1), { suppress: ["Dana@Northwind.example"] }));
 
     expect((await store.load({ prospectId: "p-1", email: "dana@northwind.example" })).suppressed).toBe(true);
+  });
+
+  it("keeps the first suppression's reason and date when a later decision suppresses again", async () => {
+    const { store } = await freshStore({ clock });
+    const optOut = change(prospectAt("p-1", 1), { suppress: ["dana@northwind.example"] });
+    await store.commit({ ...optOut, timeline: { ...optOut.timeline, rule: "R0" } });
+
+    const later = change(prospectAt("p-1", 2), {
+      suppress: ["dana@northwind.example"],
+      now: new Date(NOW.getTime() + DAY_MS),
+    });
+    await store.commit({ ...later, timeline: { ...later.timeline, rule: "R11" } });
+
+    const { items } = await store.listSuppressions({ limit: 10 });
+    expect(items).toEqual([{ email: "dana@northwind.example", reason: "R0", at: NOW.toISOString() }]);
   });
 });
 

@@ -16,12 +16,14 @@ describe("loadConfig", () => {
       webhookSecrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_c2Vjb25kIHNlY3JldA=="],
       apiToken: "0123456789abcdef",
       publicUrl: "https://redial.acme.example",
-      teamTimezone: "America/New_York",
+      teamTimezone: undefined,
       exportRecipients: ["sales-ops@acme.example", "wendy@acme.example"],
       postalAddress: "Acme Inc., 1 Main St, Springfield",
       tableName: "redial-prod",
     });
     expect(loadConfig({ ...env, REDIAL_EXPORT_RECIPIENTS: "" }).exportRecipients).toEqual([]);
+    // Unset, the playbook's team.timezone stands; set, it overrides it.
+    expect(loadConfig({ ...env, REDIAL_TEAM_TIMEZONE: "Europe/Berlin" }).teamTimezone).toBe("Europe/Berlin");
   });
 
   it("names every missing or invalid variable at once, without echoing values", () => {

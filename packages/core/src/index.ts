@@ -6,7 +6,7 @@ export * from "./decide/index.ts";
 export * from "./errors.ts";
 export { type IngestDeps, ingest, resultOf, timelineEntry } from "./ingest/ingest.ts";
 export { IngestResult } from "./ingest/result.ts";
-export { runTimer } from "./ingest/run-timer.ts";
+export { actsOn, runTimer } from "./ingest/run-timer.ts";
 export { parsePlaybook } from "./playbook/load.ts";
 export * from "./ports.ts";
 export * from "./schemas/event.ts";

@@ -29,7 +29,8 @@ const Env = z.object({
     }),
   REDIAL_API_TOKEN: z.string().min(16, "Expected at least 16 characters"),
   REDIAL_PUBLIC_URL: z.url(),
-  REDIAL_TEAM_TIMEZONE: TimeZone.default("America/New_York"),
+  // Unset: the playbook's team.timezone stands (America/New_York in the default playbook).
+  REDIAL_TEAM_TIMEZONE: TimeZone.optional(),
   REDIAL_EXPORT_RECIPIENTS: z
     .string()
     .default("")
@@ -43,7 +44,8 @@ export interface Config {
   webhookSecrets: string[];
   apiToken: string;
   publicUrl: string;
-  teamTimezone: string;
+  /** Overrides the playbook's `team.timezone` when set. */
+  teamTimezone?: string | undefined;
   exportRecipients: string[];
   postalAddress: string;
   tableName: string;

@@ -13,6 +13,7 @@ export {
   DEV_API_TOKEN,
   DEV_POSTAL_ADDRESS,
   DEV_WEBHOOK_SECRET,
+  freePort,
   type LocalConfig,
   type LogStyle,
   type Runtime,

@@ -102,10 +102,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   };
   const log = createLocalLog(options.log ?? logStyle(env.REDIAL_LOG));
   // The playbook names the team's zone; REDIAL_TEAM_TIMEZONE overrides it only when set.
-  const playbook = loadPlaybook(
-    env.REDIAL_PLAYBOOK || undefined,
-    env.REDIAL_TEAM_TIMEZONE?.trim() ? config.teamTimezone : undefined,
-  );
+  const playbook = loadPlaybook(env.REDIAL_PLAYBOOK || undefined, config.teamTimezone);
 
   const stops: (() => Promise<void>)[] = [];
   const stopAll = once(async () => {
@@ -129,7 +126,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const clock = new DevClock();
     const client = createDocumentClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION });
     stops.push(async () => client.destroy());
-    const store = new DynamoStore({ client, tableName: config.tableName, clock });
+    // The store keeps webhook receipts in real time (its default clock), not on the dev clock.
+    const store = new DynamoStore({ client, tableName: config.tableName });
     const deps: IngestDeps = { store, timers: loggingTimers(log), clock, log, playbook };
     const loop = new TimerLoop(deps);
 
@@ -211,6 +209,9 @@ function envPort(env: Record<string, string | undefined>, name: string, fallback
     throw new Error(`${name} must be a port number (got ${value})`);
   return port;
 }
+
+/** A port the OS says is free right now (tests start DynamoDB Local on one). */
+export const freePort = () => probe(0);
 
 /** `0` becomes a free port now, so every URL (and REDIAL_PUBLIC_URL) is known before anything starts. */
 async function resolvePort(port: number, name: string): Promise<number> {

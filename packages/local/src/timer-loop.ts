@@ -5,7 +5,7 @@
  * loses nothing. Recycles and callbacks go through core's runTimer (R12, into the call queue);
  * email and call timers are only reported as due, once each, until the drip engine exists.
  */
-import { type IngestDeps, runTimer, type TimerKind } from "@redial/core";
+import { actsOn, type IngestDeps, runTimer, type TimerKind } from "@redial/core";
 
 export interface FiredTimer {
   prospectId: string;
@@ -97,7 +97,7 @@ export class TimerLoop {
         done.add(key);
         progressed = true;
         const base = { prospectId, timerId: timer.id, kind: timer.kind, at: timer.at, rule: timer.rule };
-        if (timer.kind === "email" || timer.kind === "call") {
+        if (!actsOn(timer)) {
           this.#reported.add(key);
           this.#deps.log.info("timer.due", {
             ...base,

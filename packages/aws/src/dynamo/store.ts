@@ -53,7 +53,11 @@ export interface DynamoStoreOptions {
   /** Must marshal with `removeUndefinedValues` (createDocumentClient does): core's types have optional fields. */
   client: DynamoDBDocumentClient;
   tableName: string;
-  /** Business time for reading webhook receipts whose TTL has passed; defaults to the system clock. */
+  /**
+   * Real time for webhook receipts, never the business clock: a CRM retries in real time, so a
+   * receipt is kept ≥ 72 h of it (CONTRACT.md) however far a dev clock has moved. Defaults to the
+   * system clock; tests freeze it.
+   */
   clock?: Clock;
 }
 
@@ -98,7 +102,7 @@ export class DynamoStore implements Store {
   }
 
   async commit(change: Change): Promise<void> {
-    const { items, receiptAt } = commitItems(this.#table, change);
+    const { items, receiptAt } = commitItems(this.#table, change, this.#clock.now());
     try {
       // A fresh token per commit makes the SDK's own retries idempotent (a lost response is not a conflict).
       await this.#client.send(

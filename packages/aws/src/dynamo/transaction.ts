@@ -20,7 +20,12 @@ import {
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 type Condition = Omit<NonNullable<TransactItem["Put"]>, "Item" | "TableName">;
 
-export function commitItems(table: string, change: Change): { items: TransactItem[]; receiptAt: number } {
+/** `receiptNow` is real time (the store's clock): receipts expire in real time, not business time. */
+export function commitItems(
+  table: string,
+  change: Change,
+  receiptNow: Date,
+): { items: TransactItem[]; receiptAt: number } {
   const { prospect } = change;
   const put = (Item: Record<string, unknown>, condition?: Condition): TransactItem => ({
     Put: { TableName: table, Item, ...condition },
@@ -54,15 +59,32 @@ export function commitItems(table: string, change: Change): { items: TransactIte
   if (change.receipt) {
     // TTL deletes late: a receipt past its expiresAt but still stored must not block the id.
     items.push(
-      put(receiptItem(change.receipt, change.now), {
+      put(receiptItem(change.receipt, receiptNow), {
         ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
-        ExpressionAttributeValues: { ":now": epochSeconds(change.now) },
+        ExpressionAttributeValues: { ":now": epochSeconds(receiptNow) },
       }),
     );
   }
   const reason = change.timeline.rule ?? "decision";
   for (const email of new Set(change.suppress.map(normalizeEmail))) {
-    items.push(put(suppressionItem(email, reason, change.now)));
+    // The first suppression's reason and date stay: a later bounce must not rewrite when someone opted out.
+    const { pk, sk, ...fields } = suppressionItem(email, reason, change.now);
+    items.push({
+      Update: {
+        TableName: table,
+        Key: { pk, sk },
+        UpdateExpression:
+          "SET gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, email = :email, reason = if_not_exists(reason, :reason), #at = if_not_exists(#at, :at)",
+        ExpressionAttributeNames: { "#at": "at" },
+        ExpressionAttributeValues: {
+          ":gsi1pk": fields.gsi1pk,
+          ":gsi1sk": fields.gsi1sk,
+          ":email": fields.email,
+          ":reason": fields.reason,
+          ":at": fields.at,
+        },
+      },
+    });
   }
   return { items, receiptAt };
 }

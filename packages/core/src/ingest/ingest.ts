@@ -24,6 +24,17 @@ export interface IngestDeps {
 
 /** Enough for 20 concurrent events on one prospect with jittered backoff, without spinning forever. */
 const MAX_ATTEMPTS = 40;
+/** A CRM's clock may run a little fast; a day ahead is not a clock, it is a wrong field. */
+const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+
+/** Refuses, before anything is read or written, an event dated more than a day after now. */
+export function assertNotFuture(event: InboundEvent, now: Date): void {
+  if (Date.parse(event.occurredAt) <= now.getTime() + MAX_FUTURE_MS) return;
+  const message = `More than 24 hours after now (${now.toISOString()})`;
+  throw new RedialError("invalid", `occurredAt is in the future: ${message}`, [
+    { path: "occurredAt", message },
+  ]);
+}
 
 export async function ingest(
   input: { webhookId: string; event: InboundEvent },
@@ -31,6 +42,7 @@ export async function ingest(
 ): Promise<IngestResult> {
   const { webhookId, event } = input;
   const prospectId = event.prospect.id;
+  assertNotFuture(event, deps.clock.now());
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const loaded = await deps.store.load({
       prospectId,

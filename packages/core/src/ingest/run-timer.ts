@@ -7,10 +7,17 @@ import { decide } from "../decide/decide.ts";
 import type { Decision } from "../decide/types.ts";
 import { RedialError } from "../errors.ts";
 import { StoreConflict } from "../ports.ts";
+import type { Timer } from "../schemas/prospect.ts";
 import type { IngestDeps } from "./ingest.ts";
 import { syncTimers, timelineEntry } from "./ingest.ts";
 
 const MAX_ATTEMPTS = 10;
+
+/**
+ * The timers the runner acts on today: recycles and callbacks (R12). Email and call timers come due
+ * and stay pending until the drip engine (the next issue) runs them; the local loop reports them.
+ */
+export const actsOn = (timer: Pick<Timer, "kind">) => timer.kind === "recycle" || timer.kind === "callback";
 
 export async function runTimer(
   key: { prospectId: string; timerId: string },
@@ -23,7 +30,7 @@ export async function runTimer(
       deps.log.info("timer.stale", key);
       return null;
     }
-    if (timer.kind !== "recycle" && timer.kind !== "callback") return null;
+    if (!actsOn(timer)) return null;
     const now = deps.clock.now();
     const decision = decide(
       prospect,

@@ -8,9 +8,6 @@ import type { Handler } from "hono";
 import type { AppDeps } from "../app.ts";
 import { verifyWebhook } from "../webhook-signature.ts";
 
-/** A CRM's clock may run a little fast; a day ahead is not a clock, it is a wrong field. */
-const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
-
 export const postEvent =
   (deps: AppDeps): Handler =>
   async (c) => {
@@ -25,7 +22,7 @@ export const postEvent =
       // The wall clock, not the business clock: a moved dev clock must not expire real timestamps.
       nowSeconds: Math.floor(deps.wallClock.now().getTime() / 1000),
     });
-    const event = parseEvent(body, deps.clock.now());
+    const event = parseEvent(body);
     const result = await ingest({ webhookId, event }, deps);
     return c.json(result, result.duplicate ? 200 : 202);
   };
@@ -65,7 +62,7 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
 }
 
 /** Bytes → InboundEvent, or a 400 (not JSON) / 422 (not an event) that names the position or fields. */
-export function parseEvent(body: Uint8Array, now: Date): InboundEvent {
+export function parseEvent(body: Uint8Array): InboundEvent {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(body);
@@ -83,11 +80,5 @@ export function parseEvent(body: Uint8Array, now: Date): InboundEvent {
   }
   const parsed = InboundEvent.safeParse(json);
   if (!parsed.success) throw invalid("The body is not a valid event; see errors", parsed.error);
-  if (Date.parse(parsed.data.occurredAt) > now.getTime() + MAX_FUTURE_MS) {
-    const message = `More than 24 hours after now (${now.toISOString()})`;
-    throw new RedialError("invalid", `occurredAt is in the future: ${message}`, [
-      { path: "occurredAt", message },
-    ]);
-  }
   return parsed.data;
 }
