@@ -163,4 +163,11 @@ describe("the local runtime over HTTP", () => {
     const again = await moveClock({ advance: "PT1M" });
     expect(again.json.fired).not.toContainEqual(expect.objectContaining({ prospectId, kind: "recycle" }));
   });
+
+  it("a webhook redelivered after the dev clock moved months ahead is still a duplicate (receipts keep real time)", async () => {
+    const first = examples.find((e) => e.rule === "R2");
+    const redelivered = await deliver(first?.body ?? "", `msg_e2e_${first?.file.replace(/\.json$/, "")}`);
+    expect(redelivered.status).toBe(200);
+    expect(redelivered.json).toMatchObject({ duplicate: true, decision: { rule: "R2" } });
+  });
 });

@@ -22,9 +22,12 @@ describe("POST /v1/events with the canonical examples", () => {
     it(`${file} is accepted with 202 and decided by ${rule}`, async () => {
       h.setNow(justAfter(event.occurredAt));
 
+      h.requests.reset();
       const response = await h.post(body);
 
       expect(response.status).toBe(202);
+      // One read, one transaction per applied event (ARCHITECTURE.md, step 2).
+      expect(h.requests.counts).toEqual({ BatchGetItem: 1, TransactWriteItems: 1 });
       const answer = await result(response);
       expect(answer).toMatchObject({ prospectId: event.prospect.id, duplicate: false, applied: true });
       expect(answer.decision.rule).toBe(rule);
@@ -196,6 +199,7 @@ describe("POST /v1/events refuses bad input with problem+json and writes nothing
   for (const c of cases) {
     it(c.name, async () => {
       h.setNow("2026-11-16T15:01:00Z");
+      h.requests.reset();
 
       const response = await c.send(h, c.id);
 
@@ -206,6 +210,7 @@ describe("POST /v1/events refuses bad input with problem+json and writes nothing
       expect(body.title).toEqual(expect.any(String));
       expect(body.detail).toEqual(expect.any(String));
       if (c.path !== undefined) expect(body.errors.map((e) => e.path)).toContain(c.path);
+      expect(h.writes()).toBe(0); // nothing written, not even a receipt or a suppression
       if (c.id) expect(await h.store.getProspect(c.id)).toBeNull();
     });
   }

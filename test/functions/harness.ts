@@ -2,6 +2,7 @@
  * The real API app over a real DynamoStore (DynamoDB Local), with a business clock the test sets
  * and the machine's wall clock for signatures, exactly as the local runtime wires them.
  */
+import { countRequests } from "@redial/aws";
 import type { Clock, IngestResult } from "@redial/core";
 import { createApp, createLog, loadPlaybook, signWebhook } from "@redial/functions";
 import { loggingTimers } from "../../packages/functions/src/timers.ts";
@@ -18,7 +19,8 @@ export async function harness() {
   const clock: Clock = { now: () => now };
   const logs: Array<Record<string, unknown>> = [];
   const log = createLog({ test: true }, (line) => logs.push(JSON.parse(line)));
-  const { store } = await freshStore({ clock });
+  const { client, store } = await freshStore({ clock });
+  const requests = countRequests(client);
   const deps = { store, timers: loggingTimers(log), clock, log, playbook };
   const app = createApp({
     ...deps,
@@ -37,6 +39,13 @@ export async function harness() {
   return {
     app,
     store,
+    /** Every DynamoDB request the app made, by command: "nothing written" is checked here. */
+    requests,
+    writes: () =>
+      ["TransactWriteItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"].reduce(
+        (sum, name) => sum + (requests.counts[name] ?? 0),
+        0,
+      ),
     /** What use-cases need, for arranging state the HTTP API cannot reach (a timer firing). */
     deps,
     logs,
