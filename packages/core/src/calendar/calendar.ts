@@ -33,8 +33,16 @@ export interface LocalWindow {
  * few zones, the playbook a few clocks and the plans a few hundred dates, so the same wall-clock
  * times come up again and again, and Luxon's fromObject is the costliest step of planning.
  */
-const wallClockInstants = new Map<string, DateTime>(); // Luxon DateTimes are immutable: safe to share
-const MAX_WALL_CLOCK_INSTANTS = 100_000;
+const wallClockInstants = new Map<string, Map<number, DateTime>>(); // per zone; DateTimes are immutable
+const MAX_INSTANTS_PER_ZONE = 100_000;
+const instantsIn = (zone: string) => {
+  let instants = wallClockInstants.get(zone);
+  if (!instants) {
+    instants = new Map();
+    wallClockInstants.set(zone, instants);
+  }
+  return instants;
+};
 
 /** Holidays and business weekdays, prepared once per playbook, not per decision (a Calendar is). */
 interface Prepared {
@@ -60,6 +68,7 @@ export class Calendar {
   /** The same zone as a memoised Luxon zone (zone.ts): every local computation goes through it. */
   readonly tz: Zone;
   private readonly inZone: { zone: Zone };
+  private readonly instants: Map<number, DateTime>;
   private readonly settings: CalendarSettings;
   private readonly prepared: Prepared;
 
@@ -67,6 +76,7 @@ export class Calendar {
     this.zone = zone;
     this.tz = zoneFor(zone);
     this.inZone = { zone: this.tz };
+    this.instants = instantsIn(zone);
     this.settings = settings;
     this.prepared = prepare(settings);
   }
@@ -225,13 +235,13 @@ export class Calendar {
   }
 
   private atDate(date: Day, clock: string): DateTime {
-    const key = `${this.zone}|${date}|${clock}`;
-    let instant = wallClockInstants.get(key);
+    const { hour, minute } = parseClock(clock);
+    const key = date * 1440 + hour * 60 + minute; // minutes since 1970-01-01, in local wall-clock terms
+    let instant = this.instants.get(key);
     if (!instant) {
-      const { hour, minute } = parseClock(clock);
       instant = DateTime.fromObject({ ...dateOf(date), hour, minute }, this.inZone);
-      if (wallClockInstants.size >= MAX_WALL_CLOCK_INSTANTS) wallClockInstants.clear();
-      wallClockInstants.set(key, instant);
+      if (this.instants.size >= MAX_INSTANTS_PER_ZONE) this.instants.clear();
+      this.instants.set(key, instant);
     }
     return instant;
   }
@@ -288,8 +298,21 @@ export function resolveZone(
   return profile.timezone ?? profile.owner?.timezone ?? teamZone;
 }
 
-/** UTC ISO 8601 without zero milliseconds ("2026-11-17T13:00:00Z"); Date's formatter is the fast one. */
-export const isoUtc = (millis: number): string => new Date(millis).toISOString().replace(".000Z", "Z");
+/**
+ * UTC ISO 8601 without zero milliseconds ("2026-11-17T13:00:00Z"). Remembered per instant: plans put
+ * many timers on the same few window starts, and formatting was a tenth of decide()'s time.
+ */
+export const isoUtc = (millis: number): string => {
+  let iso = isoStrings.get(millis);
+  if (iso === undefined) {
+    iso = new Date(millis).toISOString().replace(".000Z", "Z");
+    if (isoStrings.size >= MAX_ISO_STRINGS) isoStrings.clear();
+    isoStrings.set(millis, iso);
+  }
+  return iso;
+};
+const isoStrings = new Map<number, string>();
+const MAX_ISO_STRINGS = 100_000;
 
 export const toUtcIso = (dt: DateTime): string => {
   if (!dt.isValid) throw new Error(`Invalid date-time: ${dt.invalidExplanation ?? "unknown"}`);
