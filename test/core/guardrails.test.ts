@@ -1,6 +1,6 @@
 import { decide, parsePlaybook } from "@redial/core";
 import { describe, expect, it } from "vitest";
-import { actionsOf, chain, event, only, playbook, playbookText, softNo } from "../support/core.ts";
+import { actionsOf, chain, event, fire, only, playbook, playbookText, softNo } from "../support/core.ts";
 
 const MON_10AM = "2026-11-16T10:00:00-05:00";
 const WED_2PM = "2026-11-18T14:00:00-05:00";
@@ -118,13 +118,7 @@ describe("G7: a drip never runs past the next call or recycle", () => {
       short,
       new Date(WED_2PM),
     ).next;
-    const recycle = only(nurturing.timers.filter((t) => t.kind === "recycle"));
-    const d = decide(
-      nurturing,
-      { type: "timer.due", occurredAt: recycle.at, timerId: recycle.id },
-      short,
-      new Date(recycle.at),
-    );
+    const d = fire(nurturing, "recycle", short).decision;
     expect(d.next.timers).toEqual([]);
   });
 });

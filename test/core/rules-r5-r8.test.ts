@@ -1,6 +1,5 @@
-import { decide } from "@redial/core";
 import { describe, expect, it } from "vitest";
-import { actionsOf, chain, event, only, playbook, softNo } from "../support/core.ts";
+import { actionsOf, chain, event, fire, only, playbook, softNo } from "../support/core.ts";
 
 const TUE_1030 = "2026-11-17T10:30:00-05:00";
 const stall = (at: string, callbackAt: string, callbackReason?: string) =>
@@ -102,13 +101,7 @@ describe("R7: repeated stalls", () => {
 
   it("after the long rest, the next stall is a first stall again (R5), not another stop", () => {
     const { state } = stalls(4);
-    const recycle = only(state.timers.filter((t) => t.kind === "recycle"));
-    const queued = decide(
-      state,
-      { type: "timer.due", occurredAt: recycle.at, timerId: recycle.id },
-      playbook,
-      new Date(recycle.at),
-    ).next;
+    const queued = fire(state, "recycle").decision.next;
     const { last } = chain([stall("2027-11-23T10:30:00-05:00", "2028-03-01", "New budget")], {
       start: queued,
     });

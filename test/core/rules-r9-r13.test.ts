@@ -1,6 +1,6 @@
 import { decide } from "@redial/core";
 import { describe, expect, it } from "vitest";
-import { actionsOf, chain, event, only, playbook, softNo } from "../support/core.ts";
+import { actionsOf, chain, event, fire, only, playbook, softNo } from "../support/core.ts";
 
 const MON_10AM = "2026-11-16T10:00:00-05:00";
 const MON_3PM = "2026-11-16T15:00:00-05:00";
@@ -70,14 +70,7 @@ describe("R11: a hard bounce", () => {
 
 describe("R12: a recycle or callback comes due", () => {
   const recycled = () => {
-    const { state } = chain([hostile(MON_10AM, { tier: "A" })]);
-    const timer = only(state.timers);
-    const d = decide(
-      state,
-      { type: "timer.due", occurredAt: timer.at, timerId: timer.id },
-      playbook,
-      new Date(timer.at),
-    );
+    const { timer, decision: d } = fire(chain([hostile(MON_10AM, { tier: "A" })]).state, "recycle");
     return { timer, d };
   };
 
@@ -99,13 +92,7 @@ describe("R12: a recycle or callback comes due", () => {
 
   it("starts a new cycle: counters reset, the old cycle's timers cancelled", () => {
     const start = chain([softNo(MON_10AM), softNo("2026-11-18T14:00:00-05:00")]).state;
-    const recycle = only(start.timers.filter((t) => t.kind === "recycle"));
-    const d = decide(
-      start,
-      { type: "timer.due", occurredAt: recycle.at, timerId: recycle.id },
-      playbook,
-      new Date(recycle.at),
-    );
+    const d = fire(start, "recycle").decision;
     expect(d.next.cycle).toBe(2);
     expect(d.next.counters.softNos).toBe(0);
     expect(d.next.timers).toEqual([]);
@@ -113,13 +100,7 @@ describe("R12: a recycle or callback comes due", () => {
 
   it("carries the stall prompts of R6 into the queue entry", () => {
     const { state } = chain([event("call.stalled", MON_10AM, { callbackAt: "2027-01-20" })]);
-    const callback = only(state.timers.filter((t) => t.kind === "callback"));
-    const d = decide(
-      state,
-      { type: "timer.due", occurredAt: callback.at, timerId: callback.id },
-      playbook,
-      new Date(callback.at),
-    );
+    const d = fire(state, "callback").decision;
     expect(d.next.queue).toMatchObject({ reason: "callback", prompts: [playbook.prompts.askWhatWillChange] });
   });
 
@@ -138,13 +119,7 @@ describe("R12: a recycle or callback comes due", () => {
   it("the rep's next outcome takes the prospect out of the queue, and a soft no is a first one again", () => {
     // Two soft noes (R3) in cycle 1, then the recycle: cycle 2 starts with no soft no counted.
     const start = chain([softNo(MON_10AM), softNo("2026-11-18T14:00:00-05:00")]).state;
-    const recycle = only(start.timers.filter((t) => t.kind === "recycle"));
-    const queued = decide(
-      start,
-      { type: "timer.due", occurredAt: recycle.at, timerId: recycle.id },
-      playbook,
-      new Date(recycle.at),
-    ).next;
+    const queued = fire(start, "recycle").decision.next;
     const next = chain([softNo("2027-05-18T10:00:00-04:00")], { start: queued }).last;
     expect(next.rule).toBe("R2");
     expect(next.next.queue).toBeUndefined();

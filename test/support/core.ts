@@ -10,6 +10,7 @@ import {
   type Playbook,
   type Prospect,
   parsePlaybook,
+  type Timer,
 } from "@redial/core";
 
 export const playbookText = readFileSync(
@@ -58,6 +59,18 @@ export function chain(inputs: DecisionInput[], options: { now?: string; start?: 
   const last = decisions.at(-1);
   if (!last) throw new Error("chain() needs at least one input");
   return { decisions, last, state: last.next };
+}
+
+/** The prospect's pending `kind` timer (exactly one) comes due at its time: decide() as the runner would. */
+export function fire(state: Prospect, kind: Timer["kind"], book: Playbook = playbook) {
+  const timer = only(state.timers.filter((t) => t.kind === kind));
+  const decision = decide(
+    state,
+    { type: "timer.due", occurredAt: timer.at, timerId: timer.id },
+    book,
+    new Date(timer.at),
+  );
+  return { timer, decision };
 }
 
 export const actionsOf = (d: Decision, type: string) =>
