@@ -23,6 +23,8 @@ import { countRequests } from "@redial/aws";
 import { type DecisionInput, decide, InboundEvent, type Prospect } from "@redial/core";
 import { loadPlaybook, signWebhook } from "@redial/functions";
 import { DEV_WEBHOOK_SECRET, type Runtime, startRuntime } from "@redial/local";
+// ——— template rendering (issue 3) ———
+import { loadTemplates } from "../packages/functions/src/templates.ts";
 import { loadExamples } from "../test/support/examples.ts";
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
@@ -49,6 +51,9 @@ async function main() {
   const decideRuns = benchDecide(exampleBodies);
   log(`decide() over ${DECIDE_VARIANTS} variants: ${DECIDE_RUNS} runs of ${DECIDE_RUN_MS} ms`);
   const variedRuns = benchDecide(exampleBodies, DECIDE_VARIANTS);
+  // ——— template rendering (issue 3) ———
+  log(`template rendering: ${DECIDE_RUNS} runs of ${DECIDE_RUN_MS} ms`);
+  const renderRuns = benchRender();
 
   log("starting the local runtime (DynamoDB Local, SES, API)");
   const runtime = await startRuntime({ port: 0, dynamoPort: 0, sesPort: 0, env: {}, log: "silent" });
@@ -109,6 +114,13 @@ async function main() {
         runs: variedRuns.map(Math.round),
         medianPerSecond: Math.round(median(variedRuns)),
         target: TARGETS.decidePerSecond,
+      },
+      // ——— template rendering (issue 3) ———
+      render: {
+        inputs: "every template the playbook uses, for a full prospect and one with only the owner's name",
+        runs: renderRuns.map(Math.round),
+        medianPerSecond: Math.round(median(renderRuns)),
+        target: RENDER_TARGET_PER_SECOND,
       },
       ingest: {
         clients: CLIENTS,
@@ -187,6 +199,42 @@ function benchDecide(bodies: string[], variants = 1): number[] {
   if (sink < 0) log("unreachable"); // keeps the work observable
   return runs;
 }
+
+// ——— template rendering (issue 3) ———
+
+const RENDER_TARGET_PER_SECOND = 20_000;
+
+/** Renders per second (subject, text, HTML), one run per entry; templates parsed once, one core. */
+function benchRender(): number[] {
+  const templates = loadTemplates();
+  const names = [
+    ...new Set(Object.values(loadPlaybook().sequences).flatMap((s) => s.steps.map((step) => step.template))),
+  ];
+  const people = [
+    {
+      prospect: { firstName: "Dana", company: "Northwind Logistics", title: "VP Operations" },
+      owner: { name: "Sam Carter", firstName: "Sam", signature: "Sam Carter\nAccount Executive, Acme" },
+      team: { name: "Acme" },
+    },
+    { prospect: {}, owner: { name: "Sam Carter" } },
+  ];
+  let sink = 0;
+  const run = (ms: number) => {
+    const start = performance.now();
+    let count = 0;
+    while (performance.now() - start < ms) {
+      for (const name of names) for (const vars of people) sink += templates.render(name, vars).html.length;
+      count += names.length * people.length;
+    }
+    return (count * 1000) / (performance.now() - start);
+  };
+  run(1_000); // warm-up
+  const runs = Array.from({ length: DECIDE_RUNS }, () => run(DECIDE_RUN_MS));
+  if (sink < 0) log("unreachable"); // keeps the work observable
+  return runs;
+}
+
+// ——— end of template rendering ———
 
 /** `16 × perClient` signed events, one new prospect each, posted by 16 concurrent clients. */
 async function benchIngest(
@@ -330,6 +378,7 @@ type Results = {
   machine: { os: string; cpus: number; cpuModel: string; memoryGiB: number; node: string; note: string };
   decide: { runs: number[]; medianPerSecond: number; target: number };
   decideVaried: { runs: number[]; medianPerSecond: number; target: number };
+  render: { runs: number[]; medianPerSecond: number; target: number }; // template rendering (issue 3)
   ingest: {
     eventsPerRun: number;
     runs: Timed[];
@@ -367,6 +416,7 @@ ${r.machine.note} Medians of ${r.decide.runs.length} runs (decide) and ${r.inges
 |---|---:|---|---|
 | \`decide()\` alone, decisions/s (one core, example-event mix) | ${fmt(r.decide.medianPerSecond)} | ${r.decide.runs.map(fmt).join(", ")} | ≥ ${fmt(r.decide.target)} ${check(r.decide.medianPerSecond >= r.decide.target)} |
 | \`decide()\` alone, the mix at ${fmt(DECIDE_VARIANTS)} times in 5 zones (realistic cache variety) | ${fmt(r.decideVaried.medianPerSecond)} | ${r.decideVaried.runs.map(fmt).join(", ")} | ≥ ${fmt(r.decideVaried.target)} ${check(r.decideVaried.medianPerSecond >= r.decideVaried.target)} |
+| template rendering, renders/s (one core, parsed templates cached) | ${fmt(r.render.medianPerSecond)} | ${r.render.runs.map(fmt).join(", ")} | ≥ ${fmt(r.render.target)} ${check(r.render.medianPerSecond >= r.render.target)} |
 | ingest over HTTP, events/s (16 clients, ${r.ingest.eventsPerRun} events per round) | ${fmt(r.ingest.medianPerSecond)} | ${perSecond(r.ingest.runs)} | |
 | raw TransactWriteItems on DynamoDB Local, transactions/s (16 clients, ${r.rawTransactWriteItems.itemsPerTransaction} items, ${fmt(r.rawTransactWriteItems.requestBytes)} B each) | ${fmt(r.rawTransactWriteItems.medianPerSecond)} | ${perSecond(r.rawTransactWriteItems.runs)} | |
 | ingest ÷ raw | ${r.ingestToRaw.ratio} | | ≥ ${r.ingestToRaw.target} ${check(r.ingestToRaw.ratio >= r.ingestToRaw.target)} |

@@ -10,3 +10,6 @@ export {
 export { RECEIPT_TTL_SECONDS, SHARDS, shardOf } from "./dynamo/keys.ts";
 export { DynamoStore, type DynamoStoreOptions, type Suppression } from "./dynamo/store.ts";
 export { createTableInput, ensureTable, type IndexName, TABLE } from "./dynamo/table.ts";
+export { SchedulerTimers, type SchedulerTimersOptions, scheduleName } from "./scheduler/timers.ts";
+export { createSesClient, type SesClientOptions } from "./ses/client.ts";
+export { SesMailer, type SesMailerOptions } from "./ses/mailer.ts";

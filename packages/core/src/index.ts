@@ -3,12 +3,18 @@
  */
 export * from "./calendar/index.ts";
 export * from "./decide/index.ts";
+export * from "./email/index.ts";
 export * from "./errors.ts";
-export { type IngestDeps, ingest, resultOf, timelineEntry } from "./ingest/ingest.ts";
+export { assertNotFuture, type IngestDeps, ingest, resultOf, timelineEntry } from "./ingest/ingest.ts";
 export { IngestResult } from "./ingest/result.ts";
+export { type DueResult, runDueTimer } from "./ingest/run-due.ts";
 export { actsOn, runTimer } from "./ingest/run-timer.ts";
 export { parsePlaybook } from "./playbook/load.ts";
 export * from "./ports.ts";
 export * from "./schemas/event.ts";
 export * from "./schemas/playbook.ts";
 export * from "./schemas/prospect.ts";
+export * from "./schemas/ses-event.ts";
+export * from "./schemas/timer-payload.ts";
+export * from "./send/index.ts";
+export * from "./unsubscribe/index.ts";

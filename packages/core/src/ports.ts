@@ -46,9 +46,31 @@ export interface Change {
   timersRemoved: readonly Timer[];
   receipt?: WebhookReceipt;
   suppress: readonly string[];
-  /** Business time of the write; webhook receipts expire relative to it. */
+  /** Business time of the write. */
   now: Date;
+  /** After a send attempt: records the MessageId on the claim and counts the send for its sender (G3). */
+  sent?: SendRecord;
+  /** The claim of this timer id is deleted: the provider refused before sending, a later try may send. */
+  releaseClaim?: string;
 }
+
+/** The at-most-once record of one email timer's send (issue 3). */
+export interface SendClaim {
+  timerId: string;
+  claimedAt: string;
+  /** Present once SES accepted the email. A claim without it after a crash means "unknown". */
+  messageId?: string;
+}
+
+export interface SendRecord {
+  timerId: string;
+  messageId: string;
+  senderId: string;
+  /** UTC day of the send (YYYY-MM-DD): the per-sender cap counts per day. */
+  day: string;
+}
+
+export type ClaimResult = "claimed" | "taken" | "suppressed" | "version" | "sender_cap";
 
 export class StoreConflict extends Error {
   override readonly name = "StoreConflict";
@@ -93,4 +115,49 @@ export interface Store {
   }): Promise<Page<QueueItem>>;
   /** Timers due at or before `now`, oldest first. */
   listDueTimers(now: Date, limit: number): Promise<DueTimer[]>;
+  /** One round trip: the prospect and the send claim of one of its email timers. */
+  loadSend(key: {
+    prospectId: string;
+    timerId: string;
+  }): Promise<{ prospect: Prospect | null; claim: SendClaim | null }>;
+  /**
+   * At-most-once (ARCHITECTURE.md): claims one timer's send in one conditional transaction, only if
+   * the prospect is still at `version`, its address is not suppressed (G1, checked at this very
+   * moment) and the sender is under its daily cap (G3). Says which condition failed otherwise.
+   */
+  claimSend(claim: {
+    prospectId: string;
+    timerId: string;
+    version: number;
+    email: string;
+    senderId: string;
+    day: string;
+    senderCap: number;
+    at: Date;
+  }): Promise<ClaimResult>;
+}
+
+// ——— Sending (issue 3) ———
+
+/** One email, fully rendered (G4 headers included), ready for the Mailer. */
+export interface OutgoingEmail {
+  to: string;
+  /** The owner, sent through the team's verified domain (SES needs a verified From). */
+  from: { name?: string; address: string };
+  replyTo: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** RFC 8058: List-Unsubscribe and List-Unsubscribe-Post. */
+  headers: { name: string; value: string }[];
+  /** SES message tags: prospect, sequence, step (names and values [A-Za-z0-9_-]). */
+  tags: Record<string, string>;
+}
+
+/**
+ * Sends one email. Throws RedialError("unavailable") when the provider throttles or a quota is
+ * exhausted (the send is deferred, never dropped); any other error is a failed send.
+ */
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }

@@ -38,6 +38,13 @@ const Env = z.object({
     .pipe(z.array(z.email())),
   REDIAL_POSTAL_ADDRESS: z.string().min(1),
   REDIAL_TABLE_NAME: z.string().min(1),
+  // Sending (issue 3): the domain verified in SES, and the key that signs unsubscribe links.
+  REDIAL_EMAIL_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "Expected a domain like acme.example")
+    .optional(),
+  REDIAL_UNSUBSCRIBE_KEY: z.string().min(16, "Expected at least 16 characters").optional(),
+  REDIAL_SES_CONFIGURATION_SET: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -49,6 +56,10 @@ export interface Config {
   exportRecipients: string[];
   postalAddress: string;
   tableName: string;
+  /** Sending needs both; the API alone does not. */
+  emailDomain?: string | undefined;
+  unsubscribeKey?: string | undefined;
+  sesConfigurationSet?: string | undefined;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -76,5 +87,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     exportRecipients: e.REDIAL_EXPORT_RECIPIENTS,
     postalAddress: e.REDIAL_POSTAL_ADDRESS,
     tableName: e.REDIAL_TABLE_NAME,
+    emailDomain: e.REDIAL_EMAIL_DOMAIN,
+    unsubscribeKey: e.REDIAL_UNSUBSCRIBE_KEY,
+    sesConfigurationSet: e.REDIAL_SES_CONFIGURATION_SET,
   };
 }

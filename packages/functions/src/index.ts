@@ -7,4 +7,5 @@ export { signWebhook, verifyWebhook } from "./api/webhook-signature.ts";
 export { type Config, loadConfig } from "./config.ts";
 export { createLog } from "./log.ts";
 export { loadPlaybook } from "./playbook.ts";
+export { DEFAULT_TEMPLATES_DIR, loadTemplates } from "./templates.ts";
 export { loggingTimers } from "./timers.ts";

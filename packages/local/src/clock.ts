@@ -30,6 +30,11 @@ export class DevClock implements Clock {
    * so `P1M` from 31 January lands on the last day of February, as a person would count it.
    */
   advance(isoDuration: string): Date {
+    return this.#moveTo(this.now(), this.after(isoDuration));
+  }
+
+  /** Where `advance(isoDuration)` would move the clock, without moving it. */
+  after(isoDuration: string): Date {
     const duration = Duration.fromISO(isoDuration);
     if (!duration.isValid) {
       throw invalidClock(
@@ -40,11 +45,16 @@ export class DevClock implements Clock {
     const now = this.now();
     const target = DateTime.fromJSDate(now, { zone: "utc" }).plus(duration).toJSDate();
     if (target.getTime() < now.getTime()) throw invalidClock("advance", "The dev clock only moves forward");
-    return this.#moveTo(now, target);
+    return target;
   }
 
   /** Jumps to an instant. Moving back is refused: stored timers and the timeline assume time never rewinds. */
   to(dateTime: string | Date): Date {
+    return this.#moveTo(this.now(), this.checkTo(dateTime));
+  }
+
+  /** The instant `to(dateTime)` would move the clock to, validated, without moving it. */
+  checkTo(dateTime: string | Date): Date {
     const target =
       typeof dateTime === "string"
         ? DateTime.fromISO(dateTime, { setZone: true })
@@ -54,7 +64,7 @@ export class DevClock implements Clock {
     if (target.toMillis() < now.getTime()) {
       throw invalidClock("to", `The dev clock only moves forward; it is already ${now.toISOString()}`);
     }
-    return this.#moveTo(now, target.toJSDate());
+    return target.toJSDate();
   }
 
   #moveTo(now: Date, target: Date): Date {

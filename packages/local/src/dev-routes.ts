@@ -45,11 +45,10 @@ export function devRoutes(deps: { clock: DevClock; loop: TimerLoop }): Hono {
 
   app.post("/_dev/clock", async (c) => {
     const move = parseMove(await c.req.text());
-    if (move.advance !== undefined) deps.clock.advance(move.advance);
-    else if (move.to !== undefined) deps.clock.to(move.to);
-    const now = deps.clock.now().toISOString();
-    const fired = await deps.loop.runDue();
-    return c.json({ now, fired } satisfies ClockMoved);
+    const target =
+      move.advance !== undefined ? deps.clock.after(move.advance) : deps.clock.checkTo(move.to ?? "");
+    const fired = await deps.loop.runUntil(target, (at) => deps.clock.to(at));
+    return c.json({ now: deps.clock.now().toISOString(), fired } satisfies ClockMoved);
   });
 
   return app;

@@ -8,14 +8,15 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { serve } from "@hono/node-server";
-import { createDocumentClient, DynamoStore } from "@redial/aws";
-import type { Clock, IngestDeps, Log } from "@redial/core";
+import { createDocumentClient, createSesClient, DynamoStore, SesMailer } from "@redial/aws";
+import { type Clock, composer, type Log, type SendDeps } from "@redial/core";
 import {
   type Config,
   createApp,
   createLog,
   loadConfig,
   loadPlaybook,
+  loadTemplates,
   loggingTimers,
 } from "@redial/functions";
 import { DevClock, systemClock } from "./clock.ts";
@@ -33,6 +34,9 @@ export const DEV_WEBHOOK_SECRET = `whsec_${Buffer.from("redial-local-dev-webhook
 /** The dev bearer token for the operator routes. Public on purpose; never use it in AWS. */
 export const DEV_API_TOKEN = "dev-token-change-me";
 /** Printed in every email's footer (CAN-SPAM); a team sets its own with REDIAL_POSTAL_ADDRESS. */
+/** The example owners' domain, so their own addresses are the From locally. */
+export const DEV_EMAIL_DOMAIN = "acme.example";
+export const DEV_UNSUBSCRIBE_KEY = "redial-local-dev-unsubscribe-key";
 export const DEV_POSTAL_ADDRESS = "Redial Dev, 1 Example Street, Springfield, IL 62701, USA";
 export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, ses: 8005 } as const;
 export const DEFAULT_TABLE = "redial";
@@ -97,6 +101,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       REDIAL_PUBLIC_URL: env.REDIAL_PUBLIC_URL || `http://localhost:${port}`,
       REDIAL_POSTAL_ADDRESS: env.REDIAL_POSTAL_ADDRESS || DEV_POSTAL_ADDRESS,
       REDIAL_TABLE_NAME: env.REDIAL_TABLE_NAME || DEFAULT_TABLE,
+      REDIAL_EMAIL_DOMAIN: env.REDIAL_EMAIL_DOMAIN || DEV_EMAIL_DOMAIN,
+      REDIAL_UNSUBSCRIBE_KEY: env.REDIAL_UNSUBSCRIBE_KEY || DEV_UNSUBSCRIBE_KEY,
     }),
     dataDir: env.REDIAL_DATA_DIR ? resolve(env.REDIAL_DATA_DIR) : null,
   };
@@ -128,7 +134,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     stops.push(async () => client.destroy());
     // The store keeps webhook receipts in real time (its default clock), not on the dev clock.
     const store = new DynamoStore({ client, tableName: config.tableName });
-    const deps: IngestDeps = { store, timers: loggingTimers(log), clock, log, playbook };
+    const templates = loadTemplates(env.REDIAL_TEMPLATES || undefined, playbook);
+    const mailer = new SesMailer({
+      client: createSesClient({ endpoint: ses.url }),
+      fromDomain: config.emailDomain ?? DEV_EMAIL_DOMAIN,
+    });
+    const compose = composer(templates, {
+      publicUrl: config.publicUrl,
+      postalAddress: config.postalAddress,
+      unsubscribeKey: config.unsubscribeKey ?? DEV_UNSUBSCRIBE_KEY,
+    });
+    const deps: SendDeps = { store, timers: loggingTimers(log), clock, log, playbook, mailer, compose };
     const loop = new TimerLoop(deps);
 
     const app = createApp({

@@ -2,10 +2,10 @@
  * The local stand-in for EventBridge Scheduler: every second, and on demand after the dev clock
  * moves, it reads the due index (`store.listDueTimers`) and runs what came due, oldest first. The
  * store stays the truth (ARCHITECTURE.md), so the loop needs no schedule of its own and a restart
- * loses nothing. Recycles and callbacks go through core's runTimer (R12, into the call queue);
- * email and call timers are only reported as due, once each, until the drip engine exists.
+ * loses nothing. Every timer goes through core's runDueTimer, as in AWS: emails are sent, recycles and
+ * callbacks enter the call queue (R12); call retries are reported once (the rep's CRM task).
  */
-import { actsOn, type IngestDeps, runTimer, type TimerKind } from "@redial/core";
+import { type DueResult, runDueTimer, type SendDeps, type TimerKind } from "@redial/core";
 
 export interface FiredTimer {
   prospectId: string;
@@ -16,11 +16,14 @@ export interface FiredTimer {
   /** The playbook rule that planned it (R2, R4, …). */
   rule: string;
   /**
-   * `applied`: runTimer decided (see `decision`); `stale`: no longer pending when run; `due`: an
-   * email or call timer, reported and left pending; `failed`: an error, retried on the next tick.
+   * `applied`: a recycle or callback decided (see `decision`); `sent`, `deferred`, `dropped`, `held`,
+   * `unknown`, `failed` for an email (see `detail`); `stale`: no longer pending when run; `due`: a call
+   * retry, reported once and left pending; `failed` with `error`: retried on the next tick.
    */
-  result: "applied" | "stale" | "due" | "failed";
+  result: DueResult["result"] | "failed";
   decision?: { rule: string; applied: boolean; status: string };
+  detail?: string;
+  messageId?: string;
   error?: string;
 }
 
@@ -31,7 +34,7 @@ export interface TimerLoopOptions {
 }
 
 export class TimerLoop {
-  readonly #deps: IngestDeps;
+  readonly #deps: SendDeps;
   readonly #intervalMs: number;
   readonly #batchSize: number;
   /** Email/call timers already reported, so each is reported once while it stays pending. */
@@ -41,7 +44,7 @@ export class TimerLoop {
   #pending = 0;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(deps: IngestDeps, options: TimerLoopOptions = {}) {
+  constructor(deps: SendDeps, options: TimerLoopOptions = {}) {
     this.#deps = deps;
     this.#intervalMs = options.intervalMs ?? 1_000;
     this.#batchSize = options.batchSize ?? 100;
@@ -71,6 +74,47 @@ export class TimerLoop {
     return run;
   }
 
+  /**
+   * Moves business time to `target` the way it would pass: the clock stops at each timer's due time,
+   * runs what is due then, and goes on, so an email sent "60 days later" carries its own send time
+   * (inside its window), not the end of the jump. `moveClock` only moves forward.
+   */
+  runUntil(target: Date, moveClock: (at: Date) => void): Promise<FiredTimer[]> {
+    this.#pending++;
+    const run = this.#queue
+      .then(async () => {
+        const fired: FiredTimer[] = [];
+        const tried = new Set<string>(); // a timer that fails keeps its due time: try it once per move
+        for (;;) {
+          const next = await this.#nextDue(target, tried);
+          if (!next) break;
+          tried.add(next);
+          const at = new Date(next.slice(next.lastIndexOf("@") + 1));
+          if (at > this.#deps.clock.now()) moveClock(at);
+          fired.push(...(await this.#collect(this.#deps.clock.now())));
+        }
+        if (target > this.#deps.clock.now()) moveClock(target);
+        return fired;
+      })
+      .finally(() => this.#pending--);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The earliest timer due by `target` that was neither reported nor tried, as "<key>@<at>". */
+  async #nextDue(target: Date, tried: Set<string>): Promise<string | undefined> {
+    const due = await this.#deps.store.listDueTimers(
+      target,
+      this.#batchSize + this.#reported.size + tried.size,
+    );
+    for (const { prospectId, timer } of due) {
+      const key = `${prospectId}#${timer.id}`;
+      const attempt = `${key}@${timer.at}`;
+      if (!this.#reported.has(key) && !tried.has(attempt)) return attempt;
+    }
+    return undefined;
+  }
+
   #tick() {
     if (this.#pending > 0) return; // a run is going or waiting; the next tick catches up
     this.runDue().catch((error: Error) =>
@@ -97,25 +141,12 @@ export class TimerLoop {
         done.add(key);
         progressed = true;
         const base = { prospectId, timerId: timer.id, kind: timer.kind, at: timer.at, rule: timer.rule };
-        if (!actsOn(timer)) {
-          this.#reported.add(key);
-          this.#deps.log.info("timer.due", {
-            ...base,
-            note: "reported only: the drip engine is not built yet",
-          });
-          fired.push({ ...base, result: "due" });
-          continue;
-        }
         try {
-          const decision = await runTimer({ prospectId, timerId: timer.id }, this.#deps);
-          if (!decision) {
-            fired.push({ ...base, result: "stale" });
-            continue;
-          }
-          for (const removed of decision.timersRemoved) done.add(`${prospectId}#${removed.id}`);
-          const summary = { rule: decision.rule, applied: decision.applied, status: decision.next.status };
-          this.#deps.log.info("timer.fired", { ...base, decision: summary });
-          fired.push({ ...base, result: "applied", decision: summary });
+          const outcome = await runDueTimer({ prospectId, timerId: timer.id, kind: timer.kind }, this.#deps);
+          // A call retry stays pending (the rep's task): report it once, then read past it.
+          if (outcome.result === "due") this.#reported.add(key);
+          this.#deps.log.info("timer.fired", { ...base, ...outcome });
+          fired.push({ ...base, ...outcome });
         } catch (error) {
           this.#deps.log.error("timer.failed", { ...base, error: (error as Error).message });
           fired.push({ ...base, result: "failed", error: (error as Error).message });

@@ -48,7 +48,7 @@ function cancelled(error: Error, receiptAt: number): Error {
 }
 
 /** The codes in the order of the transaction's items ("None" for an item that was fine). */
-function cancellationCodes(error: Error): string[] {
+export function cancellationCodes(error: Error): string[] {
   const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
   return reasons.map((reason) => reason.Code ?? "None");
 }

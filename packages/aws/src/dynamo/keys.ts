@@ -11,6 +11,8 @@
  * |                          |                             | gsi1: QUEUE#<shard> / <dueAt>#<pid>       | listCallQueue for all owners          |
  * | webhook receipt          | WH#<webhookId> / WH         | (TTL expiresAt = now + 7 d)               | load, commit (idempotency)            |
  * | suppression              | S#<email> / S               | gsi1: SUPP#<shard> / <email>              | load (G1), commit, /v1/suppressions   |
+ * | send claim (at most once)| P#<prospectId> / SEND#<tid> |                                           | loadSend, claimSend, commit (record)  |
+ * | sender's day (G3 cap)    | SENDER#<owner> / D#<day>    | (TTL expiresAt = day + 3 d)               | claimSend (condition), commit (count) |
  *
  * Why this shape:
  * - One partition per prospect: getProspect is one Query, and a decision reads one item and writes one
@@ -61,6 +63,10 @@ export const Keys = {
   queue: (prospectId: string) => ({ pk: `P#${prospectId}`, sk: "QUEUE" }),
   receipt: (webhookId: string) => ({ pk: `WH#${webhookId}`, sk: "WH" }),
   suppression: (email: string) => ({ pk: `S#${normalizeEmail(email)}`, sk: "S" }),
+  /** The at-most-once claim of one email timer's send (issue 3), next to the prospect. */
+  sendClaim: (prospectId: string, timerId: string) => ({ pk: `P#${prospectId}`, sk: `SEND#${timerId}` }),
+  /** A sender's sends on one UTC day, for the G3 cap; TTL removes it after a few days. */
+  senderDay: (senderId: string, day: string) => ({ pk: `SENDER#${senderId}`, sk: `D#${day}` }),
 };
 export type Key = ReturnType<(typeof Keys)["prospect"]>;
 

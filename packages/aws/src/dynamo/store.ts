@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import {
   type Change,
+  type ClaimResult,
   type Clock,
   type DueTimer,
   IngestResult,
@@ -20,6 +21,7 @@ import {
   Prospect,
   QueueEntry,
   type QueueItem,
+  type SendClaim,
   type Store,
   TimelineEntry,
   Timer,
@@ -47,6 +49,7 @@ import {
   queryAll,
   queryRange,
 } from "./query.ts";
+import { type ClaimInput, claimItems, claimRefusal } from "./send.ts";
 import { commitItems } from "./transaction.ts";
 
 export interface DynamoStoreOptions {
@@ -99,6 +102,42 @@ export class DynamoStore implements Store {
       receipt: live ? toReceipt(receipt) : null,
       suppressed: find(wanted.suppression) !== undefined,
     };
+  }
+
+  async loadSend(key: {
+    prospectId: string;
+    timerId: string;
+  }): Promise<{ prospect: Prospect | null; claim: SendClaim | null }> {
+    const wanted = [Keys.prospect(key.prospectId), Keys.sendClaim(key.prospectId, key.timerId)];
+    const items = await batchGetAll(this.#client, this.#table, wanted);
+    const prospect = items.find((item) => item.sk === wanted[0]?.sk);
+    const claim = items.find((item) => item.sk === wanted[1]?.sk);
+    return {
+      prospect: prospect ? Prospect.parse(prospect) : null,
+      claim: claim
+        ? {
+            timerId: String(claim.timerId),
+            claimedAt: String(claim.claimedAt),
+            ...(claim.messageId ? { messageId: String(claim.messageId) } : {}),
+          }
+        : null,
+    };
+  }
+
+  async claimSend(claim: ClaimInput): Promise<ClaimResult> {
+    try {
+      await this.#client.send(
+        new TransactWriteCommand({
+          TransactItems: claimItems(this.#table, claim),
+          ClientRequestToken: crypto.randomUUID(),
+        }),
+      );
+      return "claimed";
+    } catch (error) {
+      const refusal = claimRefusal(error);
+      if (refusal) return refusal;
+      throw storeError(error);
+    }
   }
 
   async commit(change: Change): Promise<void> {

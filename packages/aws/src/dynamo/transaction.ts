@@ -16,6 +16,7 @@ import {
   timelineItem,
   timerItem,
 } from "./keys.ts";
+import { recordItems, releaseItem } from "./send.ts";
 
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 type Condition = Omit<NonNullable<TransactItem["Put"]>, "Item" | "TableName">;
@@ -86,5 +87,7 @@ export function commitItems(
       },
     });
   }
+  if (change.sent) items.push(...recordItems(table, prospect.id, change.sent));
+  if (change.releaseClaim) items.push(releaseItem(table, prospect.id, change.releaseClaim));
   return { items, receiptAt };
 }

@@ -1,0 +1,15 @@
+export {
+  type CompiledPart,
+  checkPlaybookTemplates,
+  escapeHtml,
+  type Footer,
+  footer,
+  htmlFromText,
+  type MissingTemplate,
+  type ParsedTemplate,
+  parseTemplate,
+  type RenderedEmail,
+  TemplateSet,
+  type TemplateVars,
+  withFooter,
+} from "./templates.ts";

@@ -1,0 +1,40 @@
+/**
+ * runDueTimer(): the one entry point for a timer that came due, used by both engines (the EventBridge
+ * Scheduler target in AWS, the local timer loop on a laptop). It dispatches by kind; each use-case
+ * reloads the prospect and treats a timer that is no longer pending as stale.
+ */
+
+import type { TimerKind } from "../schemas/prospect.ts";
+import type { SendOutcome } from "../send/outcome.ts";
+import type { SendDeps } from "../send/run-email.ts";
+import { runEmailTimer } from "../send/run-email.ts";
+import { actsOn, runTimer } from "./run-timer.ts";
+
+export type DueResult =
+  | { result: "applied"; decision: { rule: string; applied: boolean; status: string } }
+  | { result: "stale" }
+  /** A call retry came due: the rep's CRM task; nothing for Redial to do yet. */
+  | { result: "due" }
+  | { result: SendOutcome["kind"]; detail: string; messageId?: string };
+
+export async function runDueTimer(
+  key: { prospectId: string; timerId: string; kind: TimerKind },
+  deps: SendDeps,
+): Promise<DueResult> {
+  if (key.kind === "email") {
+    const run = await runEmailTimer(key, deps);
+    if (run.result === "stale") return { result: "stale" };
+    return {
+      result: run.result,
+      detail: run.timeline,
+      ...(run.messageId ? { messageId: run.messageId } : {}),
+    };
+  }
+  if (!actsOn({ kind: key.kind })) return { result: "due" };
+  const decision = await runTimer(key, deps);
+  if (!decision) return { result: "stale" };
+  return {
+    result: "applied",
+    decision: { rule: decision.rule, applied: decision.applied, status: decision.next.status },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * What a send attempt does to the prospect: the next state, the timeline entry and the timer changes,
+ * committed in one transaction (with the claim's MessageId when there is one). Pure.
+ */
+import { isoUtc } from "../calendar/calendar.ts";
+import type { Action, Prospect, TimelineEntry, Timer } from "../schemas/prospect.ts";
+
+export type SendOutcome =
+  | { kind: "sent"; messageId: string }
+  /** Claimed by an earlier run that never recorded a MessageId: maybe sent, never sent again. */
+  | { kind: "unknown" }
+  | { kind: "dropped"; rule: string; reason: string }
+  | { kind: "deferred"; at: string; rule: string; reason: string }
+  /** G5: the template could not be rendered; nothing half-rendered goes out, retried later. */
+  | { kind: "held"; at: string; reason: string }
+  /** The provider refused this email for good (e.g. rejected content). */
+  | { kind: "failed"; reason: string };
+
+export interface SendChange {
+  next: Prospect;
+  timeline: TimelineEntry;
+  timersAdded: Timer[];
+  timersRemoved: Timer[];
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+export function afterSend(prospect: Prospect, timer: Timer, outcome: SendOutcome, now: Date): SendChange {
+  const nowIso = isoUtc(now.getTime());
+  const version = prospect.version + 1;
+  const moves = outcome.kind === "deferred" || outcome.kind === "held";
+  const moved: Timer | null = moves ? { ...timer, at: outcome.at } : null;
+  const timers = prospect.timers.filter((t) => t.id !== timer.id).concat(moved ? [moved] : []);
+  timers.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const sent = outcome.kind === "sent";
+  const recentEmails = prospect.recentEmails
+    .filter((at) => now.getTime() - Date.parse(at) < WEEK_MS)
+    .concat(sent ? [nowIso] : []);
+  const next: Prospect = {
+    ...prospect,
+    version,
+    timers,
+    recentEmails,
+    counters: { ...prospect.counters, touches: prospect.counters.touches + (sent ? 1 : 0) },
+    updatedAt: nowIso,
+  };
+  const action: Action = {
+    type: "email",
+    at: moved ? moved.at : nowIso,
+    timerId: timer.id,
+    sequence: timer.sequence,
+    step: timer.step,
+    template: timer.template,
+    ...(sent ? { detail: `SES MessageId ${outcome.messageId}` } : {}),
+  };
+  const timeline: TimelineEntry = {
+    at: nowIso,
+    kind:
+      outcome.kind === "held" || outcome.kind === "failed" || outcome.kind === "unknown"
+        ? "error"
+        : "decision",
+    type: `email.${outcome.kind}`,
+    rule: "rule" in outcome ? outcome.rule : outcome.kind === "held" ? "G5" : timer.rule,
+    applied: sent,
+    ...("reason" in outcome ? { reason: outcome.reason } : {}),
+    ...(outcome.kind === "unknown"
+      ? {
+          reason:
+            "Claimed by an earlier attempt that recorded no MessageId: it may have gone out, so it is not sent again",
+        }
+      : {}),
+    version,
+    status: prospect.status,
+    actions: [action],
+  };
+  return { next, timeline, timersAdded: moved ? [moved] : [], timersRemoved: moved ? [] : [timer] };
+}

@@ -1,0 +1,193 @@
+/**
+ * runEmailTimer(): one email timer came due. At most once (ARCHITECTURE.md): read → guardrails at
+ * send time → claim (a conditional write that also re-checks suppression, the prospect's version and
+ * the sender's cap) → send → record the MessageId with the prospect's new state. Three DynamoDB
+ * requests per email. A crash after the claim leaves a claim with no MessageId: the next run records
+ * "unknown" and never sends again. A throttled provider defers the send; it is never dropped.
+ */
+import { DateTime } from "luxon";
+import { Calendar, resolveZone, toUtcIso } from "../calendar/calendar.ts";
+import { RedialError } from "../errors.ts";
+import type { Clock, Log, Mailer, OutgoingEmail, SendRecord, Store, Timers } from "../ports.ts";
+import { StoreConflict } from "../ports.ts";
+import type { Playbook } from "../schemas/playbook.ts";
+import type { Prospect, Timer } from "../schemas/prospect.ts";
+import { afterSend, type SendOutcome } from "./outcome.ts";
+import { sendVerdict } from "./verdict.ts";
+
+export interface SendDeps {
+  store: Store;
+  mailer: Mailer;
+  timers: Timers;
+  clock: Clock;
+  log: Log;
+  playbook: Playbook;
+  /** Renders the email of one timer (templates, footer, headers); throws RedialError("invalid") for G5. */
+  compose: (prospect: Prospect, timer: Timer) => OutgoingEmail;
+}
+
+export type EmailRun =
+  | { result: "stale" }
+  | { result: SendOutcome["kind"]; timeline: string; messageId?: string };
+
+const MAX_ATTEMPTS = 10;
+/** A throttled or capped send waits at least this long before its next try. */
+const RETRY_AFTER_MS = 15 * 60_000;
+
+export async function runEmailTimer(
+  key: { prospectId: string; timerId: string },
+  deps: SendDeps,
+): Promise<EmailRun> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const { prospect, claim } = await deps.store.loadSend(key);
+    const timer = prospect?.timers.find((t) => t.id === key.timerId && t.kind === "email");
+    if (!prospect || !timer) {
+      deps.log.info("email.stale", key);
+      return { result: "stale" };
+    }
+    const now = deps.clock.now();
+    try {
+      const attempt = claim
+        ? { outcome: { kind: "unknown" } as const, claimed: false }
+        : await attemptSend(prospect, timer, now, deps);
+      return await record(prospect, timer, attempt, now, deps);
+    } catch (error) {
+      if (error instanceof StoreConflict && error.reason === "version") continue; // the prospect moved: look again
+      throw error;
+    }
+  }
+  throw new RedialError("conflict", `Email timer ${key.timerId} of ${key.prospectId} kept conflicting`);
+}
+
+interface Attempt {
+  outcome: SendOutcome;
+  /** Whether this attempt wrote the claim (a deferral after it must release it). */
+  claimed: boolean;
+}
+
+async function attemptSend(prospect: Prospect, timer: Timer, now: Date, deps: SendDeps): Promise<Attempt> {
+  const unclaimed = (outcome: SendOutcome): Attempt => ({ outcome, claimed: false });
+  const verdict = sendVerdict(prospect, timer, deps.playbook, now);
+  if (verdict.kind === "drop")
+    return unclaimed({ kind: "dropped", rule: verdict.rule, reason: verdict.reason });
+  if (verdict.kind === "defer") {
+    return unclaimed({
+      kind: "deferred",
+      at: toUtcIso(verdict.at),
+      rule: verdict.rule,
+      reason: verdict.reason,
+    });
+  }
+
+  let email: OutgoingEmail;
+  try {
+    email = deps.compose(prospect, timer);
+  } catch (error) {
+    if (!(error instanceof RedialError)) throw error;
+    return unclaimed({
+      kind: "held",
+      at: laterSlot(prospect, now, deps.playbook, 86_400_000),
+      reason: error.message,
+    });
+  }
+
+  const senderId = prospect.profile.owner?.id ?? "unassigned";
+  const claimed = await deps.store.claimSend({
+    prospectId: prospect.id,
+    timerId: timer.id,
+    version: prospect.version,
+    email: email.to,
+    senderId,
+    day: now.toISOString().slice(0, 10),
+    senderCap: deps.playbook.caps.perSenderPer24Hours,
+    at: now,
+  });
+  if (claimed === "version") throw new StoreConflict("version");
+  if (claimed === "taken") return unclaimed({ kind: "unknown" });
+  if (claimed === "suppressed")
+    return unclaimed({ kind: "dropped", rule: "G1", reason: "the address is suppressed (G1)" });
+  if (claimed === "sender_cap") {
+    return unclaimed({
+      kind: "deferred",
+      at: laterSlot(prospect, now, deps.playbook, RETRY_AFTER_MS * 4),
+      rule: "G3",
+      reason: `${senderId} reached ${deps.playbook.caps.perSenderPer24Hours} emails today: deferred`,
+    });
+  }
+
+  try {
+    const { messageId } = await deps.mailer.send(email);
+    return { outcome: { kind: "sent", messageId }, claimed: true };
+  } catch (error) {
+    if (error instanceof RedialError && error.kind === "unavailable") {
+      // Throttled or over quota: the provider said no, so nothing went out and the claim is released
+      // with the deferral. The later try sends once.
+      const at = laterSlot(prospect, now, deps.playbook, RETRY_AFTER_MS);
+      return {
+        outcome: {
+          kind: "deferred",
+          at,
+          rule: "G3",
+          reason: `provider busy, retried later: ${error.message}`,
+        },
+        claimed: true,
+      };
+    }
+    if (error instanceof RedialError && error.kind === "invalid")
+      return { outcome: { kind: "failed", reason: error.message }, claimed: true };
+    throw error; // an unknown failure after the claim: the next run records "unknown", never re-sends
+  }
+}
+
+async function record(
+  prospect: Prospect,
+  timer: Timer,
+  { outcome, claimed }: Attempt,
+  now: Date,
+  deps: SendDeps,
+): Promise<EmailRun> {
+  const change = afterSend(prospect, timer, outcome, now);
+  const sent: SendRecord | undefined =
+    outcome.kind === "sent"
+      ? {
+          timerId: timer.id,
+          messageId: outcome.messageId,
+          senderId: prospect.profile.owner?.id ?? "unassigned",
+          day: now.toISOString().slice(0, 10),
+        }
+      : undefined;
+  await deps.store.commit({
+    expectedVersion: prospect.version,
+    prospect: change.next,
+    timeline: change.timeline,
+    timersAdded: change.timersAdded,
+    timersRemoved: change.timersRemoved,
+    suppress: [],
+    now,
+    ...(sent ? { sent } : {}),
+    ...(claimed && outcome.kind === "deferred" ? { releaseClaim: timer.id } : {}),
+  });
+  try {
+    if (change.timersAdded.length) await deps.timers.schedule(prospect.id, change.timersAdded);
+  } catch (error) {
+    deps.log.warn("timers.sync_failed", { prospectId: prospect.id, error: (error as Error).message });
+  }
+  deps.log.info(change.timeline.type, {
+    prospectId: prospect.id,
+    timerId: timer.id,
+    reason: change.timeline.reason,
+  });
+  return {
+    result: outcome.kind,
+    timeline: change.timeline.type,
+    ...(sent ? { messageId: sent.messageId } : {}),
+  };
+}
+
+/** The first slot of the sequence's window at least `delayMs` from now (a retry, never a drop). */
+function laterSlot(prospect: Prospect, now: Date, playbook: Playbook, delayMs: number): string {
+  const cal = new Calendar(resolveZone(prospect.profile, playbook.team.timezone), playbook.calendar);
+  return toUtcIso(
+    cal.nextWindowSlot(DateTime.fromMillis(now.getTime() + delayMs, { zone: cal.tz }), playbook.sendWindow),
+  );
+}

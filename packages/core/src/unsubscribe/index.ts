@@ -1,0 +1,1 @@
+export { signUnsubscribeToken, type UnsubscribeClaim, verifyUnsubscribeToken } from "./token.ts";

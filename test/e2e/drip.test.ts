@@ -1,0 +1,150 @@
+/**
+ * The drip engine end to end, over HTTP against `npm start`'s runtime (issue 3): two soft noes, then
+ * the dev clock moves 75 days and the four nurture emails land in the local SES inbox, each sent in
+ * the prospect's own business hours (its time zone, DST included, no holiday), from the owner, with
+ * one-click unsubscribe.
+ */
+import type { IngestResult, TimelineEntry } from "@redial/core";
+import { signWebhook } from "@redial/functions";
+import { DEV_API_TOKEN, DEV_WEBHOOK_SECRET, type Runtime, startRuntime } from "@redial/local";
+import { DateTime } from "luxon";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { playbook } from "../support/core.ts";
+
+let runtime: Runtime;
+let delivery = 0;
+
+beforeAll(async () => {
+  runtime = await startRuntime({ port: 0, dynamoPort: 0, sesPort: 0, env: {}, log: "silent" });
+}, 120_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+}, 30_000);
+
+const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+};
+
+async function softNo(prospect: Record<string, unknown>, occurredAt: string) {
+  const body = JSON.stringify({ type: "call.rejected", occurredAt, reason: "all_set", prospect });
+  const id = `msg_drip_${++delivery}`;
+  const timestamp = Math.floor(Date.now() / 1000);
+  const response = await fetch(`${runtime.url}/v1/events`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "webhook-id": id,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signWebhook({ id, timestamp, body, secret: DEV_WEBHOOK_SECRET }),
+    },
+    body,
+  });
+  expect(response.status).toBe(202);
+  return (await response.json()) as IngestResult;
+}
+
+interface InboxEmail {
+  messageId: string;
+  from: string;
+  replyTo: string[];
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  headers?: { name: string; value: string }[];
+}
+
+const inboxFor = async (address: string): Promise<InboxEmail[]> => {
+  const { emails } = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as { emails: InboxEmail[] };
+  return emails.filter((email) => email.destination.to.includes(address));
+};
+
+const timelineOf = async (id: string) => {
+  const response = await fetch(`${runtime.url}/v1/prospects/${encodeURIComponent(id)}`, {
+    headers: { authorization: `Bearer ${DEV_API_TOKEN}` },
+  });
+  const { timeline } = (await response.json()) as { timeline: TimelineEntry[] };
+  return timeline;
+};
+
+/** Two soft noes a few minutes apart, 75 days of business time, then what the prospect received. */
+async function dripScenario(prospect: { id: string; email: string; timezone: string }, start: string) {
+  expect((await post("/_dev/clock", { to: start })).status).toBe(200);
+  const owner = { id: "rep-7", email: "wendy@acme.example", name: "Wendy Ward" };
+  const fields = { ...prospect, firstName: "Dana", company: "Northwind", tier: "B", owner };
+  expect((await softNo(fields, start)).decision.rule).toBe("R2");
+  const second = new Date(Date.parse(start) + 5 * 60_000).toISOString();
+  expect((await post("/_dev/clock", { to: second })).status).toBe(200);
+  expect((await softNo(fields, second)).decision.rule).toBe("R3");
+  // 42 business days (the last nurture step) are more than 60 calendar days once holidays and the
+  // Tue–Thu window are counted, so business time moves 75 days: the whole drip.
+  const moved = await post("/_dev/clock", { advance: "P75D" });
+  expect(moved.status).toBe(200);
+  const sent = (await timelineOf(prospect.id)).filter((entry) => entry.type === "email.sent");
+  return { inbox: await inboxFor(prospect.email), sent };
+}
+
+function expectInBusinessHours(sent: { at: string }[], zone: string) {
+  const holidays = new Set(playbook.calendar.holidays);
+  for (const { at } of sent) {
+    const local = DateTime.fromISO(at, { zone });
+    expect(local.weekday, `${at} in ${zone}`).toBeLessThanOrEqual(5);
+    expect(holidays.has(local.toISODate() ?? ""), `${at} is a holiday in ${zone}`).toBe(false);
+    const minutes = local.hour * 60 + local.minute;
+    expect(minutes, `${at} is ${local.toFormat("HH:mm")} in ${zone}`).toBeGreaterThanOrEqual(8 * 60);
+    expect(minutes, `${at} is ${local.toFormat("HH:mm")} in ${zone}`).toBeLessThan(17 * 60);
+  }
+}
+
+function expectFromOwnerWithUnsubscribe(inbox: InboxEmail[]) {
+  for (const email of inbox) {
+    expect(email.from).toContain("Wendy Ward");
+    expect(email.from).toContain("wendy@acme.example");
+    expect(email.replyTo).toEqual(["wendy@acme.example"]);
+    const headers = Object.fromEntries((email.headers ?? []).map((h) => [h.name.toLowerCase(), h.value]));
+    expect(headers["list-unsubscribe"]).toMatch(/^<http:\/\/localhost:\d+\/u\/[\w-]+\.[\w-]+>$/);
+    expect(headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+    expect(email.body.text).toContain("Unsubscribe: http://localhost:");
+    expect(email.body.text).toContain("Springfield");
+  }
+}
+
+describe("the nurture drip, sent for real through the local SES", () => {
+  it("America/Chicago: exactly the four nurture emails, in business hours, from the owner, with unsubscribe", async () => {
+    const { inbox, sent } = await dripScenario(
+      { id: "drip:chicago", email: "dana@chicago.example", timezone: "America/Chicago" },
+      "2026-12-01T15:00:00Z", // Tue 09:00 CST
+    );
+    expect(inbox).toHaveLength(4);
+    expect(sent).toHaveLength(4);
+    expect(new Set(inbox.map((email) => email.subject)).size).toBe(4);
+    expect(sent.map((entry) => entry.actions[0]?.detail)).toEqual(
+      inbox.map((email) => `SES MessageId ${email.messageId}`),
+    );
+    expectInBusinessHours(sent, "America/Chicago");
+    expectFromOwnerWithUnsubscribe(inbox);
+  });
+
+  it("America/New_York across the March DST change: the same four, still 08:00–17:00 local", async () => {
+    const { inbox, sent } = await dripScenario(
+      { id: "drip:dst", email: "dana@dst.example", timezone: "America/New_York" },
+      "2027-02-16T15:00:00Z", // Tue 10:00 EST: the drip crosses the change of 14 March
+    );
+    expect(inbox).toHaveLength(4);
+    expectInBusinessHours(sent, "America/New_York");
+  });
+
+  it("Asia/Kolkata: the same four, in Kolkata's business hours", async () => {
+    const { inbox, sent } = await dripScenario(
+      { id: "drip:kolkata", email: "dana@kolkata.example", timezone: "Asia/Kolkata" },
+      "2027-05-04T05:00:00Z", // Tue 10:30 IST
+    );
+    expect(inbox).toHaveLength(4);
+    expectInBusinessHours(sent, "Asia/Kolkata");
+  });
+});
