@@ -45,6 +45,11 @@ const Env = z.object({
     .optional(),
   REDIAL_UNSUBSCRIBE_KEY: z.string().min(16, "Expected at least 16 characters").optional(),
   REDIAL_SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  // EventBridge Scheduler (issue 3): where one-time schedules go and whom they wake.
+  REDIAL_SCHEDULE_GROUP: z.string().min(1).optional(),
+  REDIAL_TIMER_TARGET_ARN: z.string().startsWith("arn:").optional(),
+  REDIAL_SCHEDULER_ROLE_ARN: z.string().startsWith("arn:").optional(),
+  REDIAL_TIMER_DLQ_ARN: z.string().startsWith("arn:").optional(),
 });
 
 export interface Config {
@@ -60,6 +65,8 @@ export interface Config {
   emailDomain?: string | undefined;
   unsubscribeKey?: string | undefined;
   sesConfigurationSet?: string | undefined;
+  /** All four or none: without them timers are only logged (the local runtime polls instead). */
+  scheduler?: { groupName: string; targetArn: string; roleArn: string; deadLetterArn: string } | undefined;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -90,5 +97,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emailDomain: e.REDIAL_EMAIL_DOMAIN,
     unsubscribeKey: e.REDIAL_UNSUBSCRIBE_KEY,
     sesConfigurationSet: e.REDIAL_SES_CONFIGURATION_SET,
+    scheduler:
+      e.REDIAL_SCHEDULE_GROUP &&
+      e.REDIAL_TIMER_TARGET_ARN &&
+      e.REDIAL_SCHEDULER_ROLE_ARN &&
+      e.REDIAL_TIMER_DLQ_ARN
+        ? {
+            groupName: e.REDIAL_SCHEDULE_GROUP,
+            targetArn: e.REDIAL_TIMER_TARGET_ARN,
+            roleArn: e.REDIAL_SCHEDULER_ROLE_ARN,
+            deadLetterArn: e.REDIAL_TIMER_DLQ_ARN,
+          }
+        : undefined,
   };
 }
