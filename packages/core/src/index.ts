@@ -5,6 +5,7 @@ export * from "./calendar/index.ts";
 export * from "./decide/index.ts";
 export * from "./email/index.ts";
 export * from "./errors.ts";
+export { applyInternal } from "./ingest/apply-internal.ts";
 export { assertNotFuture, type IngestDeps, ingest, resultOf, timelineEntry } from "./ingest/ingest.ts";
 export { IngestResult } from "./ingest/result.ts";
 export { type DueResult, runDueTimer } from "./ingest/run-due.ts";

@@ -135,6 +135,15 @@ export interface Store {
     senderCap: number;
     at: Date;
   }): Promise<ClaimResult>;
+  /** The suppression list, ordered by address; `cursor` from the previous page. */
+  listSuppressions(query: {
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<{ email: string; reason: string; at: string }>>;
+  /** Suppresses an address (normalized: trimmed, lower case); `at` defaults to the store's clock. */
+  addSuppression(email: string, reason: string, at?: Date): Promise<void>;
+  /** Whether the address was on the list. */
+  removeSuppression(email: string): Promise<boolean>;
 }
 
 // ——— Sending (issue 3) ———

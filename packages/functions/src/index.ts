@@ -7,5 +7,6 @@ export { signWebhook, verifyWebhook } from "./api/webhook-signature.ts";
 export { type Config, loadConfig } from "./config.ts";
 export { createLog } from "./log.ts";
 export { loadPlaybook } from "./playbook.ts";
+export { handleSesEvent, type SesEventResult } from "./ses-events/handler.ts";
 export { DEFAULT_TEMPLATES_DIR, loadTemplates } from "./templates.ts";
 export { loggingTimers } from "./timers.ts";

@@ -150,6 +150,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const app = createApp({
       ...deps,
       config: { webhookSecrets: config.webhookSecrets, apiToken: config.apiToken },
+      unsubscribeKey: config.unsubscribeKey ?? DEV_UNSUBSCRIBE_KEY,
       wallClock: systemClock,
     });
     // On the API app itself, so its one error mapper answers for the dev routes too.

@@ -6,8 +6,8 @@
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
-  PutCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import {
   type Change,
@@ -37,7 +37,6 @@ import {
   ownerPartition,
   PROFILE_SK,
   shardPartitions,
-  suppressionItem,
   TIMELINE_PREFIX,
 } from "./keys.ts";
 import {
@@ -50,7 +49,7 @@ import {
   queryRange,
 } from "./query.ts";
 import { type ClaimInput, claimItems, claimRefusal } from "./send.ts";
-import { commitItems } from "./transaction.ts";
+import { commitItems, suppressionUpdate } from "./transaction.ts";
 
 export interface DynamoStoreOptions {
   /** Must marshal with `removeUndefinedValues` (createDocumentClient does): core's types have optional fields. */
@@ -218,9 +217,7 @@ export class DynamoStore implements Store {
   }
 
   async addSuppression(email: string, reason: string, at: Date = this.#clock.now()): Promise<void> {
-    await guard(
-      this.#client.send(new PutCommand({ TableName: this.#table, Item: suppressionItem(email, reason, at) })),
-    );
+    await guard(this.#client.send(new UpdateCommand(suppressionUpdate(this.#table, email, reason, at))));
   }
 
   /** Whether the address was on the list. */

@@ -68,26 +68,31 @@ export function commitItems(
   }
   const reason = change.timeline.rule ?? "decision";
   for (const email of new Set(change.suppress.map(normalizeEmail))) {
-    // The first suppression's reason and date stay: a later bounce must not rewrite when someone opted out.
-    const { pk, sk, ...fields } = suppressionItem(email, reason, change.now);
-    items.push({
-      Update: {
-        TableName: table,
-        Key: { pk, sk },
-        UpdateExpression:
-          "SET gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, email = :email, reason = if_not_exists(reason, :reason), #at = if_not_exists(#at, :at)",
-        ExpressionAttributeNames: { "#at": "at" },
-        ExpressionAttributeValues: {
-          ":gsi1pk": fields.gsi1pk,
-          ":gsi1sk": fields.gsi1sk,
-          ":email": fields.email,
-          ":reason": fields.reason,
-          ":at": fields.at,
-        },
-      },
-    });
+    items.push({ Update: suppressionUpdate(table, email, reason, change.now) });
   }
   if (change.sent) items.push(...recordItems(table, prospect.id, change.sent));
   if (change.releaseClaim) items.push(releaseItem(table, prospect.id, change.releaseClaim));
   return { items, receiptAt };
+}
+
+/**
+ * Puts an address on the suppression list. The first suppression's reason and date stay: a later
+ * bounce or an operator's re-add must not rewrite when and why someone opted out.
+ */
+export function suppressionUpdate(table: string, email: string, reason: string, at: Date) {
+  const { pk, sk, ...fields } = suppressionItem(email, reason, at);
+  return {
+    TableName: table,
+    Key: { pk, sk },
+    UpdateExpression:
+      "SET gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, email = :email, reason = if_not_exists(reason, :reason), #at = if_not_exists(#at, :at)",
+    ExpressionAttributeNames: { "#at": "at" },
+    ExpressionAttributeValues: {
+      ":gsi1pk": fields.gsi1pk,
+      ":gsi1sk": fields.gsi1sk,
+      ":email": fields.email,
+      ":reason": fields.reason,
+      ":at": fields.at,
+    },
+  };
 }

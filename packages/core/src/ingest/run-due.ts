@@ -13,6 +13,8 @@ import { actsOn, runTimer } from "./run-timer.ts";
 export type DueResult =
   | { result: "applied"; decision: { rule: string; applied: boolean; status: string } }
   | { result: "stale" }
+  /** An email another run is sending right now. */
+  | { result: "in_flight" }
   /** A call retry came due: the rep's CRM task; nothing for Redial to do yet. */
   | { result: "due" }
   | { result: SendOutcome["kind"]; detail: string; messageId?: string };
@@ -23,7 +25,7 @@ export async function runDueTimer(
 ): Promise<DueResult> {
   if (key.kind === "email") {
     const run = await runEmailTimer(key, deps);
-    if (run.result === "stale") return { result: "stale" };
+    if (run.result === "stale" || run.result === "in_flight") return { result: run.result };
     return {
       result: run.result,
       detail: run.timeline,

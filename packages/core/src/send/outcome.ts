@@ -28,8 +28,11 @@ const WEEK_MS = 7 * 86_400_000;
 export function afterSend(prospect: Prospect, timer: Timer, outcome: SendOutcome, now: Date): SendChange {
   const nowIso = isoUtc(now.getTime());
   const version = prospect.version + 1;
-  const moves = outcome.kind === "deferred" || outcome.kind === "held";
-  const moved: Timer | null = moves ? { ...timer, at: outcome.at } : null;
+  // The timer may be gone already (a CRM event re-planned while the email was being sent): the
+  // outcome is recorded all the same, and there is nothing left to move or remove.
+  const pending = prospect.timers.some((t) => t.id === timer.id);
+  const moves = pending && (outcome.kind === "deferred" || outcome.kind === "held");
+  const moved: Timer | null = moves && "at" in outcome ? { ...timer, at: outcome.at } : null;
   const timers = prospect.timers.filter((t) => t.id !== timer.id).concat(moved ? [moved] : []);
   timers.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const sent = outcome.kind === "sent";
@@ -73,5 +76,5 @@ export function afterSend(prospect: Prospect, timer: Timer, outcome: SendOutcome
     status: prospect.status,
     actions: [action],
   };
-  return { next, timeline, timersAdded: moved ? [moved] : [], timersRemoved: moved ? [] : [timer] };
+  return { next, timeline, timersAdded: moved ? [moved] : [], timersRemoved: pending && !moved ? [timer] : [] };
 }

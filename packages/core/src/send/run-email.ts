@@ -28,9 +28,16 @@ export interface SendDeps {
 
 export type EmailRun =
   | { result: "stale" }
+  /** Claimed by another run moments ago (it may be sending now); that run records the outcome. */
+  | { result: "in_flight" }
   | { result: SendOutcome["kind"]; timeline: string; messageId?: string };
 
 const MAX_ATTEMPTS = 10;
+/**
+ * A claim younger than this may belong to a run that is sending right now; older, its run is gone
+ * (the SES call times out well before) and the send is recorded as "unknown".
+ */
+const IN_FLIGHT_MS = 5 * 60_000;
 /** A throttled or capped send waits at least this long before its next try. */
 const RETRY_AFTER_MS = 15 * 60_000;
 
@@ -46,13 +53,23 @@ export async function runEmailTimer(
       return { result: "stale" };
     }
     const now = deps.clock.now();
+    if (claim && now.getTime() - Date.parse(claim.claimedAt) < IN_FLIGHT_MS) {
+      // Another run claimed it moments ago and may be sending right now: it records the outcome.
+      deps.log.info("email.in_flight", key);
+      return { result: "in_flight" };
+    }
     try {
-      const attempt = claim
+      const tried = claim
         ? { outcome: { kind: "unknown" } as const, claimed: false }
         : await attemptSend(prospect, timer, now, deps);
-      return await record(prospect, timer, attempt, now, deps);
+      if (!tried) {
+        deps.log.info("email.in_flight", key);
+        return { result: "in_flight" };
+      }
+      return await record(prospect, timer, tried, now, deps);
     } catch (error) {
-      if (error instanceof StoreConflict && error.reason === "version") continue; // the prospect moved: look again
+      // Only a claim refused for the prospect's version gets here: nothing was sent; look again.
+      if (error instanceof StoreConflict && error.reason === "version") continue;
       throw error;
     }
   }
@@ -65,7 +82,8 @@ interface Attempt {
   claimed: boolean;
 }
 
-async function attemptSend(prospect: Prospect, timer: Timer, now: Date, deps: SendDeps): Promise<Attempt> {
+/** The attempt's outcome, or null when another run holds the claim. */
+async function attemptSend(prospect: Prospect, timer: Timer, now: Date, deps: SendDeps): Promise<Attempt | null> {
   const unclaimed = (outcome: SendOutcome): Attempt => ({ outcome, claimed: false });
   const verdict = sendVerdict(prospect, timer, deps.playbook, now);
   if (verdict.kind === "drop")
@@ -86,7 +104,7 @@ async function attemptSend(prospect: Prospect, timer: Timer, now: Date, deps: Se
     if (!(error instanceof RedialError)) throw error;
     return unclaimed({
       kind: "held",
-      at: laterSlot(prospect, now, deps.playbook, 86_400_000),
+      at: laterSlot(prospect, timer, now, deps.playbook, 86_400_000),
       reason: error.message,
     });
   }
@@ -103,13 +121,13 @@ async function attemptSend(prospect: Prospect, timer: Timer, now: Date, deps: Se
     at: now,
   });
   if (claimed === "version") throw new StoreConflict("version");
-  if (claimed === "taken") return unclaimed({ kind: "unknown" });
+  if (claimed === "taken") return null; // another run won the claim a moment ago: it sends and records
   if (claimed === "suppressed")
     return unclaimed({ kind: "dropped", rule: "G1", reason: "the address is suppressed (G1)" });
   if (claimed === "sender_cap") {
     return unclaimed({
       kind: "deferred",
-      at: laterSlot(prospect, now, deps.playbook, RETRY_AFTER_MS * 4),
+      at: laterSlot(prospect, timer, now, deps.playbook, RETRY_AFTER_MS * 4),
       rule: "G3",
       reason: `${senderId} reached ${deps.playbook.caps.perSenderPer24Hours} emails today: deferred`,
     });
@@ -122,7 +140,7 @@ async function attemptSend(prospect: Prospect, timer: Timer, now: Date, deps: Se
     if (error instanceof RedialError && error.kind === "unavailable") {
       // Throttled or over quota: the provider said no, so nothing went out and the claim is released
       // with the deferral. The later try sends once.
-      const at = laterSlot(prospect, now, deps.playbook, RETRY_AFTER_MS);
+      const at = laterSlot(prospect, timer, now, deps.playbook, RETRY_AFTER_MS);
       return {
         outcome: {
           kind: "deferred",
@@ -139,55 +157,59 @@ async function attemptSend(prospect: Prospect, timer: Timer, now: Date, deps: Se
   }
 }
 
+/**
+ * Records an attempt's outcome with the prospect's new state. The outcome is a fact by now (an email
+ * went out, or the provider refused), so a CRM event that moved the prospect meanwhile does not
+ * change it: on a version conflict, the same outcome is applied to the prospect as it is now.
+ */
 async function record(
-  prospect: Prospect,
+  loaded: Prospect,
   timer: Timer,
   { outcome, claimed }: Attempt,
   now: Date,
   deps: SendDeps,
 ): Promise<EmailRun> {
-  const change = afterSend(prospect, timer, outcome, now);
+  const senderId = loaded.profile.owner?.id ?? "unassigned";
   const sent: SendRecord | undefined =
     outcome.kind === "sent"
-      ? {
-          timerId: timer.id,
-          messageId: outcome.messageId,
-          senderId: prospect.profile.owner?.id ?? "unassigned",
-          day: now.toISOString().slice(0, 10),
-        }
+      ? { timerId: timer.id, messageId: outcome.messageId, senderId, day: now.toISOString().slice(0, 10) }
       : undefined;
-  await deps.store.commit({
-    expectedVersion: prospect.version,
-    prospect: change.next,
-    timeline: change.timeline,
-    timersAdded: change.timersAdded,
-    timersRemoved: change.timersRemoved,
-    suppress: [],
-    now,
-    ...(sent ? { sent } : {}),
-    ...(claimed && outcome.kind === "deferred" ? { releaseClaim: timer.id } : {}),
-  });
-  try {
-    if (change.timersAdded.length) await deps.timers.schedule(prospect.id, change.timersAdded);
-  } catch (error) {
-    deps.log.warn("timers.sync_failed", { prospectId: prospect.id, error: (error as Error).message });
+  let prospect = loaded;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const change = afterSend(prospect, timer, outcome, now);
+    try {
+      await deps.store.commit({
+        expectedVersion: prospect.version,
+        prospect: change.next,
+        timeline: change.timeline,
+        timersAdded: change.timersAdded,
+        timersRemoved: change.timersRemoved,
+        suppress: [],
+        now,
+        ...(sent ? { sent } : {}),
+        ...(claimed && outcome.kind === "deferred" ? { releaseClaim: timer.id } : {}),
+      });
+      try {
+        if (change.timersAdded.length) await deps.timers.schedule(prospect.id, change.timersAdded);
+      } catch (error) {
+        deps.log.warn("timers.sync_failed", { prospectId: prospect.id, error: (error as Error).message });
+      }
+      deps.log.info(change.timeline.type, { prospectId: prospect.id, timerId: timer.id, reason: change.timeline.reason });
+      return { result: outcome.kind, timeline: change.timeline.type, ...(sent ? { messageId: sent.messageId } : {}) };
+    } catch (error) {
+      if (!(error instanceof StoreConflict && error.reason === "version")) throw error;
+      const fresh = (await deps.store.loadSend({ prospectId: prospect.id, timerId: timer.id })).prospect;
+      if (!fresh) throw new RedialError("not_found", `Prospect ${prospect.id} vanished while recording an email`);
+      prospect = fresh;
+    }
   }
-  deps.log.info(change.timeline.type, {
-    prospectId: prospect.id,
-    timerId: timer.id,
-    reason: change.timeline.reason,
-  });
-  return {
-    result: outcome.kind,
-    timeline: change.timeline.type,
-    ...(sent ? { messageId: sent.messageId } : {}),
-  };
+  throw new RedialError("conflict", `Could not record email timer ${timer.id} of ${loaded.id}`);
 }
 
-/** The first slot of the sequence's window at least `delayMs` from now (a retry, never a drop). */
-function laterSlot(prospect: Prospect, now: Date, playbook: Playbook, delayMs: number): string {
+/** The first slot of the timer's window at least `delayMs` from now (a retry, never a drop). */
+function laterSlot(prospect: Prospect, timer: Timer, now: Date, playbook: Playbook, delayMs: number): string {
   const cal = new Calendar(resolveZone(prospect.profile, playbook.team.timezone), playbook.calendar);
-  return toUtcIso(
-    cal.nextWindowSlot(DateTime.fromMillis(now.getTime() + delayMs, { zone: cal.tz }), playbook.sendWindow),
-  );
+  const window =
+    playbook.sequences[timer.sequence ?? ""]?.window === "preferred" ? playbook.preferredWindow : playbook.sendWindow;
+  return toUtcIso(cal.nextWindowSlot(DateTime.fromMillis(now.getTime() + delayMs, { zone: cal.tz }), window));
 }

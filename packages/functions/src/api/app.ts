@@ -10,6 +10,8 @@ import { notFound, onError } from "./problem.ts";
 import { getCallQueue } from "./routes/call-queue.ts";
 import { postEvent } from "./routes/events.ts";
 import { getProspect } from "./routes/prospects.ts";
+import { addSuppression, listSuppressions, removeSuppression } from "./routes/suppressions.ts";
+import { unsubscribe, unsubscribePage } from "./routes/unsubscribe.ts";
 
 export interface ApiConfig {
   /** `whsec_…` secrets; any one verifies a webhook, so a secret can rotate without downtime. */
@@ -21,6 +23,8 @@ export type AppDeps = IngestDeps & {
   config: ApiConfig;
   /** The machine's real clock, for the webhook timestamp window; `clock` is business time (CONTRACT.md). */
   wallClock: Clock;
+  /** Signs and verifies unsubscribe links (REDIAL_UNSUBSCRIBE_KEY); without it /u/{token} answers 404. */
+  unsubscribeKey?: string;
 };
 
 export function createApp(deps: AppDeps): Hono {
@@ -32,6 +36,13 @@ export function createApp(deps: AppDeps): Hono {
   app.post("/v1/events", postEvent(deps));
   app.get("/v1/prospects/:id", operator, getProspect(deps));
   app.get("/v1/call-queue", operator, getCallQueue(deps));
+  app.get("/v1/suppressions", operator, listSuppressions(deps));
+  app.post("/v1/suppressions", operator, addSuppression(deps));
+  app.delete("/v1/suppressions/:email", operator, removeSuppression(deps));
+  if (deps.unsubscribeKey) {
+    app.get("/u/:token", unsubscribePage(deps.unsubscribeKey));
+    app.post("/u/:token", unsubscribe(deps, deps.unsubscribeKey));
+  }
 
   app.onError(onError(deps.log));
   app.notFound(notFound);

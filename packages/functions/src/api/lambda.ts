@@ -14,5 +14,6 @@ export const handler = handle(
     ...deps,
     wallClock: deps.clock,
     config: { webhookSecrets: config.webhookSecrets, apiToken: config.apiToken },
+    ...(config.unsubscribeKey ? { unsubscribeKey: config.unsubscribeKey } : {}),
   }),
 );

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { PROBLEM_CONTENT_TYPE, Problem } from "./problem.ts";
 import { CallQueuePage, CallQueueQuery } from "./routes/call-queue.ts";
 import { ProspectView } from "./routes/prospects.ts";
+import { NewSuppression, Suppression, SuppressionPage, SuppressionsQuery } from "./routes/suppressions.ts";
 
 type JsonObject = Record<string, unknown>;
 
@@ -19,6 +20,7 @@ const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 function componentSchemas() {
   const inputs = z.registry<{ id: string }>();
   inputs.add(InboundEvent, { id: "InboundEvent" });
+  inputs.add(NewSuppression, { id: "NewSuppression" });
   const outputs = z.registry<{ id: string }>();
   outputs.add(IngestResult, { id: "IngestResult" });
   outputs.add(Problem, { id: "Problem" });
@@ -28,6 +30,8 @@ function componentSchemas() {
   outputs.add(TimelineEntry, { id: "TimelineEntry" });
   outputs.add(ProspectView, { id: "ProspectView" });
   outputs.add(CallQueuePage, { id: "CallQueuePage" });
+  outputs.add(Suppression, { id: "Suppression" });
+  outputs.add(SuppressionPage, { id: "SuppressionPage" });
   const uri = (id: string) => ref(id).$ref;
   const all = {
     ...z.toJSONSchema(inputs, { io: "input", uri }).schemas,
@@ -61,6 +65,18 @@ const problem = (description: string) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ref("Problem") } },
 });
 const unauthenticated = problem("Missing or wrong bearer token (with WWW-Authenticate: Bearer).");
+const htmlPage = (description: string) => ({
+  description,
+  content: { "text/html": { schema: { type: "string" } } },
+});
+
+const unsubscribeToken = {
+  name: "token",
+  in: "path",
+  required: true,
+  description: "The HMAC-signed token from the email's List-Unsubscribe link.",
+  schema: { type: "string", minLength: 1 },
+};
 
 const webhookHeaders = [
   {
@@ -152,6 +168,96 @@ function buildDocument(): JsonObject {
             "200": json("One page of the queue.", "CallQueuePage"),
             "401": unauthenticated,
             "422": problem("A query parameter is not valid."),
+          },
+        },
+      },
+      "/v1/suppressions": {
+        get: {
+          operationId: "listSuppressions",
+          summary: "The suppression list (G1): addresses Redial never emails, ordered by address.",
+          parameters: queryParameters(SuppressionsQuery),
+          responses: {
+            "200": json("One page of the list.", "SuppressionPage"),
+            "401": unauthenticated,
+            "422": problem("A query parameter is not valid."),
+          },
+        },
+        post: {
+          operationId: "addSuppression",
+          summary: "Suppresses an address by hand.",
+          requestBody: { required: true, content: { "application/json": { schema: ref("NewSuppression") } } },
+          responses: {
+            "201": json(
+              "Suppressed (an address already on the list gets this reason and date).",
+              "Suppression",
+            ),
+            "400": problem("The body is not valid JSON."),
+            "401": unauthenticated,
+            "413": problem("The body is larger than 4 KiB."),
+            "415": problem("Content-Type is not application/json."),
+            "422": problem("Not a valid email address or reason; `errors` names each field."),
+          },
+        },
+      },
+      "/v1/suppressions/{email}": {
+        delete: {
+          operationId: "removeSuppression",
+          summary: "Takes an address off the suppression list. The prospect's state does not change.",
+          parameters: [
+            {
+              name: "email",
+              in: "path",
+              required: true,
+              description: "The address, percent-encoded; compared trimmed and lower-cased.",
+              schema: { type: "string", minLength: 1 },
+            },
+          ],
+          responses: {
+            "204": { description: "Removed." },
+            "401": unauthenticated,
+            "404": problem("The address is not on the list."),
+          },
+        },
+      },
+      "/u/{token}": {
+        get: {
+          operationId: "unsubscribePage",
+          summary: "The confirmation page behind an email's unsubscribe link. Changes nothing.",
+          description:
+            "Mail scanners follow links, so a GET never unsubscribes: the page has a button that POSTs.",
+          security: [],
+          parameters: [unsubscribeToken],
+          responses: {
+            "200": htmlPage("A page asking to confirm, with an Unsubscribe button."),
+            "400": htmlPage("The token was tampered with or is malformed."),
+            "404": problem("Unsubscribe links are not configured (no REDIAL_UNSUBSCRIBE_KEY)."),
+          },
+        },
+        post: {
+          operationId: "unsubscribe",
+          summary:
+            "RFC 8058 one-click unsubscribe: suppresses the address for good and stops every timer (R0).",
+          description:
+            "The body is `List-Unsubscribe=One-Click` (form-urlencoded or multipart) from a mail client, the " +
+            "confirmation page's form, or empty: the signed token alone says who. Idempotent. A valid token " +
+            "for a prospect Redial does not store answers 200 and writes nothing.",
+          security: [],
+          parameters: [unsubscribeToken],
+          requestBody: {
+            required: false,
+            content: {
+              "application/x-www-form-urlencoded": {
+                schema: {
+                  type: "object",
+                  properties: { "List-Unsubscribe": { const: "One-Click" } },
+                },
+              },
+            },
+          },
+          responses: {
+            "200": htmlPage("Unsubscribed (or already unsubscribed)."),
+            "400": htmlPage("The token was tampered with or is malformed; nothing is written."),
+            "404": problem("Unsubscribe links are not configured (no REDIAL_UNSUBSCRIBE_KEY)."),
           },
         },
       },
