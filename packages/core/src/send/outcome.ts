@@ -76,5 +76,10 @@ export function afterSend(prospect: Prospect, timer: Timer, outcome: SendOutcome
     status: prospect.status,
     actions: [action],
   };
-  return { next, timeline, timersAdded: moved ? [moved] : [], timersRemoved: pending && !moved ? [timer] : [] };
+  return {
+    next,
+    timeline,
+    timersAdded: moved ? [moved] : [],
+    timersRemoved: pending && !moved ? [timer] : [],
+  };
 }

@@ -83,7 +83,12 @@ interface Attempt {
 }
 
 /** The attempt's outcome, or null when another run holds the claim. */
-async function attemptSend(prospect: Prospect, timer: Timer, now: Date, deps: SendDeps): Promise<Attempt | null> {
+async function attemptSend(
+  prospect: Prospect,
+  timer: Timer,
+  now: Date,
+  deps: SendDeps,
+): Promise<Attempt | null> {
   const unclaimed = (outcome: SendOutcome): Attempt => ({ outcome, claimed: false });
   const verdict = sendVerdict(prospect, timer, deps.playbook, now);
   if (verdict.kind === "drop")
@@ -194,12 +199,21 @@ async function record(
       } catch (error) {
         deps.log.warn("timers.sync_failed", { prospectId: prospect.id, error: (error as Error).message });
       }
-      deps.log.info(change.timeline.type, { prospectId: prospect.id, timerId: timer.id, reason: change.timeline.reason });
-      return { result: outcome.kind, timeline: change.timeline.type, ...(sent ? { messageId: sent.messageId } : {}) };
+      deps.log.info(change.timeline.type, {
+        prospectId: prospect.id,
+        timerId: timer.id,
+        reason: change.timeline.reason,
+      });
+      return {
+        result: outcome.kind,
+        timeline: change.timeline.type,
+        ...(sent ? { messageId: sent.messageId } : {}),
+      };
     } catch (error) {
       if (!(error instanceof StoreConflict && error.reason === "version")) throw error;
       const fresh = (await deps.store.loadSend({ prospectId: prospect.id, timerId: timer.id })).prospect;
-      if (!fresh) throw new RedialError("not_found", `Prospect ${prospect.id} vanished while recording an email`);
+      if (!fresh)
+        throw new RedialError("not_found", `Prospect ${prospect.id} vanished while recording an email`);
       prospect = fresh;
     }
   }
@@ -210,6 +224,8 @@ async function record(
 function laterSlot(prospect: Prospect, timer: Timer, now: Date, playbook: Playbook, delayMs: number): string {
   const cal = new Calendar(resolveZone(prospect.profile, playbook.team.timezone), playbook.calendar);
   const window =
-    playbook.sequences[timer.sequence ?? ""]?.window === "preferred" ? playbook.preferredWindow : playbook.sendWindow;
+    playbook.sequences[timer.sequence ?? ""]?.window === "preferred"
+      ? playbook.preferredWindow
+      : playbook.sendWindow;
   return toUtcIso(cal.nextWindowSlot(DateTime.fromMillis(now.getTime() + delayMs, { zone: cal.tz }), window));
 }
