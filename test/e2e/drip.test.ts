@@ -147,4 +147,68 @@ describe("the nurture drip, sent for real through the local SES", () => {
     expect(inbox).toHaveLength(4);
     expectInBusinessHours(sent, "Asia/Kolkata");
   });
+
+  it("one-click unsubscribe mid-drip (RFC 8058): no further email, the address suppressed", async () => {
+    const prospect = { id: "drip:unsub", email: "dana@unsub.example", timezone: "America/New_York" };
+    const fields = {
+      ...prospect,
+      firstName: "Dana",
+      tier: "B",
+      owner: { id: "rep-7", email: "wendy@acme.example", name: "Wendy Ward" },
+    };
+    const start = "2027-07-20T14:00:00Z"; // Tue 10:00 EDT
+    expect((await post("/_dev/clock", { to: start })).status).toBe(200);
+    await softNo(fields, start);
+    await softNo(fields, start);
+    expect((await post("/_dev/clock", { advance: "PT2H" })).status).toBe(200);
+    const [first] = await inboxFor(prospect.email);
+    const link = first?.headers?.find((h) => h.name === "List-Unsubscribe")?.value.slice(1, -1) ?? "";
+    expect(link).toMatch(/\/u\//);
+
+    const clicked = await fetch(link, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(clicked.status).toBe(200);
+    await post("/_dev/clock", { advance: "P75D" });
+
+    expect(await inboxFor(prospect.email)).toHaveLength(1);
+    const suppressions = await fetch(`${runtime.url}/v1/suppressions?limit=200`, {
+      headers: { authorization: `Bearer ${DEV_API_TOKEN}` },
+    });
+    const { items } = (await suppressions.json()) as { items: { email: string }[] };
+    expect(items.map((i) => i.email)).toContain(prospect.email);
+  });
+
+  it("a bounce from the SES mailbox simulator: address suppressed, drip stopped, the recycle kept (R11)", async () => {
+    const prospect = {
+      id: "drip:bounce",
+      email: "bounce@simulator.amazonses.com",
+      timezone: "America/New_York",
+    };
+    const fields = {
+      ...prospect,
+      firstName: "Dana",
+      tier: "B",
+      owner: { id: "rep-7", email: "wendy@acme.example", name: "Wendy Ward" },
+    };
+    const start = "2027-10-05T14:00:00Z"; // Tue 10:00 EDT
+    expect((await post("/_dev/clock", { to: start })).status).toBe(200);
+    await softNo(fields, start);
+    await softNo(fields, start);
+    await post("/_dev/clock", { advance: "P30D" });
+
+    expect(await inboxFor(prospect.email)).toHaveLength(1); // the first went out and bounced
+    const response = await fetch(`${runtime.url}/v1/prospects/${encodeURIComponent(prospect.id)}`, {
+      headers: { authorization: `Bearer ${DEV_API_TOKEN}` },
+    });
+    const { prospect: stored, timeline } = (await response.json()) as {
+      prospect: { emailInvalid: boolean; timers: { kind: string }[] };
+      timeline: TimelineEntry[];
+    };
+    expect(stored.emailInvalid).toBe(true);
+    expect(stored.timers.map((t) => t.kind)).toEqual(["recycle"]);
+    expect(timeline.map((e) => e.rule)).toContain("R11");
+  });
 });

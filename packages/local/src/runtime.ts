@@ -14,6 +14,7 @@ import {
   type Config,
   createApp,
   createLog,
+  handleSesEvent,
   loadConfig,
   loadPlaybook,
   loadTemplates,
@@ -23,6 +24,7 @@ import { DevClock, systemClock } from "./clock.ts";
 import { devRoutes } from "./dev-routes.ts";
 import { type DynamoDbLocal, LOCAL_REGION, startDynamoDbLocal } from "./dynamodb.ts";
 import { checkJava } from "./java.ts";
+import { SimulatorMailer } from "./mailbox-simulator.ts";
 import { type SesLocal, startSesLocal } from "./ses.ts";
 import { TimerLoop } from "./timer-loop.ts";
 
@@ -135,17 +137,24 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // The store keeps webhook receipts in real time (its default clock), not on the dev clock.
     const store = new DynamoStore({ client, tableName: config.tableName });
     const templates = loadTemplates(env.REDIAL_TEMPLATES || undefined, playbook);
-    const mailer = new SesMailer({
-      client: createSesClient({ endpoint: ses.url }),
-      fromDomain: config.emailDomain ?? DEV_EMAIL_DOMAIN,
-    });
+    const mailer = new SimulatorMailer(
+      new SesMailer({
+        client: createSesClient({ endpoint: ses.url }),
+        fromDomain: config.emailDomain ?? DEV_EMAIL_DOMAIN,
+      }),
+    );
     const compose = composer(templates, {
       publicUrl: config.publicUrl,
       postalAddress: config.postalAddress,
       unsubscribeKey: config.unsubscribeKey ?? DEV_UNSUBSCRIBE_KEY,
     });
     const deps: SendDeps = { store, timers: loggingTimers(log), clock, log, playbook, mailer, compose };
-    const loop = new TimerLoop(deps);
+    // Mail to SES's simulator addresses comes back as SES events, through the handler AWS uses.
+    const loop = new TimerLoop(deps, {
+      afterEach: async () => {
+        for (const event of mailer.drain()) await handleSesEvent(event, deps);
+      },
+    });
 
     const app = createApp({
       ...deps,

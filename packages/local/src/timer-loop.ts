@@ -31,10 +31,13 @@ export interface TimerLoopOptions {
   intervalMs?: number;
   /** Due timers read per page. */
   batchSize?: number;
+  /** Runs after each timer, once its outcome is stored (the mailbox simulator's events go here). */
+  afterEach?: () => Promise<void>;
 }
 
 export class TimerLoop {
   readonly #deps: SendDeps;
+  readonly #afterEach: (() => Promise<void>) | undefined;
   readonly #intervalMs: number;
   readonly #batchSize: number;
   /** Email/call timers already reported, so each is reported once while it stays pending. */
@@ -46,6 +49,7 @@ export class TimerLoop {
 
   constructor(deps: SendDeps, options: TimerLoopOptions = {}) {
     this.#deps = deps;
+    this.#afterEach = options.afterEach;
     this.#intervalMs = options.intervalMs ?? 1_000;
     this.#batchSize = options.batchSize ?? 100;
   }
@@ -147,6 +151,7 @@ export class TimerLoop {
           if (outcome.result === "due") this.#reported.add(key);
           this.#deps.log.info("timer.fired", { ...base, ...outcome });
           fired.push({ ...base, ...outcome });
+          await this.#afterEach?.();
         } catch (error) {
           this.#deps.log.error("timer.failed", { ...base, error: (error as Error).message });
           fired.push({ ...base, result: "failed", error: (error as Error).message });
