@@ -70,6 +70,19 @@ export interface SendRecord {
   day: string;
 }
 
+export interface ClaimRequest {
+  prospectId: string;
+  timerId: string;
+  /** The prospect's version the send was decided on. */
+  version: number;
+  email: string;
+  senderId: string;
+  /** UTC day (YYYY-MM-DD) of the sender's count. */
+  day: string;
+  senderCap: number;
+  at: Date;
+}
+
 export type ClaimResult = "claimed" | "taken" | "suppressed" | "version" | "sender_cap";
 
 export class StoreConflict extends Error {
@@ -125,16 +138,7 @@ export interface Store {
    * the prospect is still at `version`, its address is not suppressed (G1, checked at this very
    * moment) and the sender is under its daily cap (G3). Says which condition failed otherwise.
    */
-  claimSend(claim: {
-    prospectId: string;
-    timerId: string;
-    version: number;
-    email: string;
-    senderId: string;
-    day: string;
-    senderCap: number;
-    at: Date;
-  }): Promise<ClaimResult>;
+  claimSend(claim: ClaimRequest): Promise<ClaimResult>;
   /** The suppression list, ordered by address; `cursor` from the previous page. */
   listSuppressions(query: {
     limit: number;

@@ -3,25 +3,12 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type ClientOptions, clientConfig } from "../endpoint.ts";
 
-export interface ClientOptions {
-  /** DynamoDB Local's URL; absent in AWS. */
-  endpoint?: string;
-  region?: string;
-}
+export type { ClientOptions };
 
 export function createDocumentClient(options: ClientOptions = {}): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint
-      ? {
-          endpoint: options.endpoint,
-          // DynamoDB Local checks no signature but the SDK insists on signing; never real keys here.
-          region: options.region ?? "local",
-          credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        }
-      : {}),
-  });
+  const client = new DynamoDBClient(clientConfig(options));
   return DynamoDBDocumentClient.from(client, {
     // Optional fields of core's types (a timer's `step`, an action's `window`) are often undefined.
     marshallOptions: { removeUndefinedValues: true },

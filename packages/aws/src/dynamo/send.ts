@@ -3,7 +3,7 @@
  * recording a send adds to a decision's transaction. Keys in ./keys.ts.
  */
 import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import type { ClaimResult, SendRecord } from "@redial/core";
+import type { ClaimRequest, ClaimResult, SendRecord } from "@redial/core";
 import { cancellationCodes } from "./errors.ts";
 import { epochSeconds, Keys } from "./keys.ts";
 
@@ -12,19 +12,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[numb
 /** A sender's day counter outlives its day by this much, then TTL removes it. */
 const SENDER_DAY_TTL_SECONDS = 3 * 86_400;
 
-export interface ClaimInput {
-  prospectId: string;
-  timerId: string;
-  version: number;
-  email: string;
-  senderId: string;
-  day: string;
-  senderCap: number;
-  at: Date;
-}
-
 /** One transaction: four conditions that must all hold at this instant, and the claim itself. */
-export function claimItems(table: string, claim: ClaimInput): TransactItem[] {
+export function claimItems(table: string, claim: ClaimRequest): TransactItem[] {
   return [
     {
       ConditionCheck: {

@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import {
   type Change,
+  type ClaimRequest,
   type ClaimResult,
   type Clock,
   type DueTimer,
@@ -48,7 +49,7 @@ import {
   queryAll,
   queryRange,
 } from "./query.ts";
-import { type ClaimInput, claimItems, claimRefusal } from "./send.ts";
+import { claimItems, claimRefusal } from "./send.ts";
 import { commitItems, suppressionUpdate } from "./transaction.ts";
 
 export interface DynamoStoreOptions {
@@ -123,7 +124,7 @@ export class DynamoStore implements Store {
     };
   }
 
-  async claimSend(claim: ClaimInput): Promise<ClaimResult> {
+  async claimSend(claim: ClaimRequest): Promise<ClaimResult> {
     try {
       await this.#client.send(
         new TransactWriteCommand({
