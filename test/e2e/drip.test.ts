@@ -5,7 +5,7 @@
  * one-click unsubscribe.
  */
 import type { IngestResult, TimelineEntry } from "@redial/core";
-import { signWebhook } from "@redial/functions";
+import { webhookHeaders } from "@redial/functions";
 import { DEV_API_TOKEN, DEV_WEBHOOK_SECRET, type Runtime, startRuntime } from "@redial/local";
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,15 +34,9 @@ const post = async (path: string, body: unknown, headers: Record<string, string>
 async function softNo(prospect: Record<string, unknown>, occurredAt: string) {
   const body = JSON.stringify({ type: "call.rejected", occurredAt, reason: "all_set", prospect });
   const id = `msg_drip_${++delivery}`;
-  const timestamp = Math.floor(Date.now() / 1000);
   const response = await fetch(`${runtime.url}/v1/events`, {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "webhook-id": id,
-      "webhook-timestamp": String(timestamp),
-      "webhook-signature": signWebhook({ id, timestamp, body, secret: DEV_WEBHOOK_SECRET }),
-    },
+    headers: webhookHeaders({ id, body, secret: DEV_WEBHOOK_SECRET }),
     body,
   });
   expect(response.status).toBe(202);
@@ -72,8 +66,8 @@ const timelineOf = async (id: string) => {
   return timeline;
 };
 
-/** Two soft noes a few minutes apart, 75 days of business time, then what the prospect received. */
-async function dripScenario(prospect: { id: string; email: string; timezone: string }, start: string) {
+/** Two soft noes five minutes apart from `start` (R2, then R3): the prospect is in the nurture drip. */
+async function enrolInNurture(prospect: { id: string; email: string; timezone: string }, start: string) {
   expect((await post("/_dev/clock", { to: start })).status).toBe(200);
   const owner = { id: "rep-7", email: "wendy@acme.example", name: "Wendy Ward" };
   const fields = { ...prospect, firstName: "Dana", company: "Northwind", tier: "B", owner };
@@ -81,6 +75,11 @@ async function dripScenario(prospect: { id: string; email: string; timezone: str
   const second = new Date(Date.parse(start) + 5 * 60_000).toISOString();
   expect((await post("/_dev/clock", { to: second })).status).toBe(200);
   expect((await softNo(fields, second)).decision.rule).toBe("R3");
+}
+
+/** The nurture drip, then 75 days of business time, then what the prospect received. */
+async function dripScenario(prospect: { id: string; email: string; timezone: string }, start: string) {
+  await enrolInNurture(prospect, start);
   // 42 business days (the last nurture step) are more than 60 calendar days once holidays and the
   // Tue–Thu window are counted, so business time moves 75 days: the whole drip.
   const moved = await post("/_dev/clock", { advance: "P75D" });
@@ -150,16 +149,7 @@ describe("the nurture drip, sent for real through the local SES", () => {
 
   it("one-click unsubscribe mid-drip (RFC 8058): no further email, the address suppressed", async () => {
     const prospect = { id: "drip:unsub", email: "dana@unsub.example", timezone: "America/New_York" };
-    const fields = {
-      ...prospect,
-      firstName: "Dana",
-      tier: "B",
-      owner: { id: "rep-7", email: "wendy@acme.example", name: "Wendy Ward" },
-    };
-    const start = "2027-07-20T14:00:00Z"; // Tue 10:00 EDT
-    expect((await post("/_dev/clock", { to: start })).status).toBe(200);
-    await softNo(fields, start);
-    await softNo(fields, start);
+    await enrolInNurture(prospect, "2027-07-20T14:00:00Z"); // Tue 10:00 EDT
     expect((await post("/_dev/clock", { advance: "PT2H" })).status).toBe(200);
     const [first] = await inboxFor(prospect.email);
     const link = first?.headers?.find((h) => h.name === "List-Unsubscribe")?.value.slice(1, -1) ?? "";
@@ -187,16 +177,7 @@ describe("the nurture drip, sent for real through the local SES", () => {
       email: "bounce@simulator.amazonses.com",
       timezone: "America/New_York",
     };
-    const fields = {
-      ...prospect,
-      firstName: "Dana",
-      tier: "B",
-      owner: { id: "rep-7", email: "wendy@acme.example", name: "Wendy Ward" },
-    };
-    const start = "2027-10-05T14:00:00Z"; // Tue 10:00 EDT
-    expect((await post("/_dev/clock", { to: start })).status).toBe(200);
-    await softNo(fields, start);
-    await softNo(fields, start);
+    await enrolInNurture(prospect, "2027-10-05T14:00:00Z"); // Tue 10:00 EDT
     await post("/_dev/clock", { advance: "P30D" });
 
     expect(await inboxFor(prospect.email)).toHaveLength(1); // the first went out and bounced

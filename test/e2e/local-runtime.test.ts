@@ -3,7 +3,7 @@
  * webhooks of CONTRACT.md signed with the dev secret, the operator API with the dev token, and the
  * dev clock moved months ahead so a recycle (R4 → R12) lands in the call queue.
  */
-import { signWebhook } from "@redial/functions";
+import { webhookHeaders } from "@redial/functions";
 import { DEV_API_TOKEN, DEV_WEBHOOK_SECRET, type Runtime, startRuntime } from "@redial/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadExamples } from "../support/examples.ts";
@@ -50,16 +50,10 @@ const moveClock = (move: { to: string } | { advance: string }) =>
 
 /** Signed with the dev secret at the wall clock's now, as a CRM would (the dev clock is business time only). */
 const deliver = (body: string, webhookId: string) => {
-  const timestamp = Math.floor(Date.now() / 1000);
   return http("/v1/events", {
     method: "POST",
     body,
-    headers: {
-      "content-type": "application/json",
-      "webhook-id": webhookId,
-      "webhook-timestamp": String(timestamp),
-      "webhook-signature": signWebhook({ id: webhookId, timestamp, body, secret: DEV_WEBHOOK_SECRET }),
-    },
+    headers: webhookHeaders({ id: webhookId, body, secret: DEV_WEBHOOK_SECRET }),
   });
 };
 

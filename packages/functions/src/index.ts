@@ -3,7 +3,7 @@
  * app from here and serves it with Node.
  */
 export { type ApiConfig, type AppDeps, createApp } from "./api/app.ts";
-export { signWebhook, verifyWebhook } from "./api/webhook-signature.ts";
+export { signWebhook, verifyWebhook, webhookHeaders } from "./api/webhook-signature.ts";
 export { type Config, loadConfig } from "./config.ts";
 export { createLog } from "./log.ts";
 export { loadPlaybook } from "./playbook.ts";

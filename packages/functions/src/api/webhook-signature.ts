@@ -36,6 +36,25 @@ export function signWebhook(input: {
   return `v1,${sign(decodeSecret(input.secret), input.id, String(input.timestamp), input.body).toString("base64")}`;
 }
 
+/**
+ * The three Standard Webhooks headers (and the JSON content type) of one delivery, signed now by the
+ * wall clock unless `timestamp` says otherwise: what a CRM sends, for the CLI, tests and the bench.
+ */
+export function webhookHeaders(input: {
+  id: string;
+  body: string | Uint8Array;
+  secret: string;
+  timestamp?: number;
+}): Record<string, string> {
+  const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000);
+  return {
+    "content-type": "application/json",
+    "webhook-id": input.id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": signWebhook({ id: input.id, timestamp, body: input.body, secret: input.secret }),
+  };
+}
+
 export interface WebhookHeaders {
   id: string | null | undefined;
   timestamp: string | null | undefined;
