@@ -1,0 +1,51 @@
+/** What the benchmark's measures share: sizes, targets, the concurrent driver and the arithmetic. */
+export const DECIDE_RUNS = 5;
+export const DECIDE_RUN_MS = 1_000;
+export const DECIDE_VARIANTS = 2_000;
+export const CLIENTS = 16;
+export const ROUNDS = 5;
+export const EVENTS_PER_CLIENT = 32;
+export const TARGETS = { decidePerSecond: 50_000, ingestToRaw: 0.5 };
+
+export interface Timed {
+  perSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+/** Runs `work` over `items` with CLIENTS workers; throughput over the whole batch, latency per item. */
+export async function concurrently<T>(items: T[], work: (item: T) => Promise<void>): Promise<Timed> {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        const begun = performance.now();
+        await work(item);
+        latencies.push(performance.now() - begun);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: Math.round(items.length / seconds),
+    p50Ms: round2(percentile(latencies, 0.5)),
+    p95Ms: round2(percentile(latencies, 0.95)),
+  };
+}
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+export const round2 = (value: number) => Math.round(value * 100) / 100;
+export const pad = (n: number, width: number) => String(n).padStart(width, "0");
+export const fmt = (value: number | undefined) =>
+  value === undefined ? "?" : Math.round(value).toLocaleString("en-US");
+export const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
