@@ -56,3 +56,42 @@ describe("loadConfig", () => {
     expect(message).not.toMatch(/hunter2|short|Olympus/);
   });
 });
+
+describe("loadConfig: the CRM webhook (issue 4)", () => {
+  const crm = {
+    REDIAL_CRM_WEBHOOK_URL: "https://crm.acme.example/hooks/redial",
+    REDIAL_CRM_WEBHOOK_SECRET: "whsec_c2Vjb25kIHNlY3JldA==",
+  };
+  const failure = (vars: Record<string, string>) => {
+    try {
+      loadConfig({ ...env, ...vars });
+      return "";
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it("both set: where and with what R12's notices are signed; neither: off", () => {
+    expect(loadConfig({ ...env, ...crm }).crmWebhook).toEqual({
+      url: "https://crm.acme.example/hooks/redial",
+      secret: "whsec_c2Vjb25kIHNlY3JldA==",
+    });
+    expect(loadConfig(env).crmWebhook).toBeUndefined();
+  });
+
+  it("one without the other, a bad URL or a bad secret is named, the secret never echoed", () => {
+    expect(failure({ REDIAL_CRM_WEBHOOK_URL: crm.REDIAL_CRM_WEBHOOK_URL })).toContain(
+      "REDIAL_CRM_WEBHOOK_SECRET: is not set",
+    );
+    expect(failure({ REDIAL_CRM_WEBHOOK_SECRET: crm.REDIAL_CRM_WEBHOOK_SECRET })).toContain(
+      "REDIAL_CRM_WEBHOOK_URL: is not set",
+    );
+    const bad = failure({
+      REDIAL_CRM_WEBHOOK_URL: "ftp://crm.example/x",
+      REDIAL_CRM_WEBHOOK_SECRET: "hunter2",
+    });
+    expect(bad).toContain("REDIAL_CRM_WEBHOOK_URL");
+    expect(bad).toContain("REDIAL_CRM_WEBHOOK_SECRET");
+    expect(bad).not.toContain("hunter2");
+  });
+});

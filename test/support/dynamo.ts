@@ -29,7 +29,9 @@ export interface FreshStore {
   store: DynamoStore;
 }
 
-export async function freshStore(options: { clock?: Clock } = {}): Promise<FreshStore> {
+export async function freshStore(
+  options: { clock?: Clock; exportPageSize?: number } = {},
+): Promise<FreshStore> {
   const client = createDocumentClient({ endpoint: inject("dynamoEndpoint") });
   const tableName = `redial-test-${randomUUID()}`;
   await ensureTable(client, tableName);

@@ -52,6 +52,11 @@ export interface Change {
   sent?: SendRecord;
   /** The claim of this timer id is deleted: the provider refused before sending, a later try may send. */
   releaseClaim?: string;
+  /**
+   * The prospect came back into the call queue (R12): its entry is also kept for good, indexed by
+   * when it entered, for the weekly export (the live entry goes when the rep's next outcome comes).
+   */
+  queueEntered?: boolean;
 }
 
 /** The at-most-once record of one email timer's send (issue 3). */
@@ -126,6 +131,18 @@ export interface Store {
     limit: number;
     cursor?: string;
   }): Promise<Page<QueueItem>>;
+  /**
+   * Every prospect that entered the call queue in [from, to), oldest first, as it entered (profile
+   * and entry then). Streams page by page: memory does not grow with the number of entries.
+   */
+  enteredQueue(query: { from: Date; to: Date; ownerId?: string }): AsyncIterable<QueueItem>;
+  /**
+   * Claims a run of a scheduled job (the weekly export of one week) once: true for the first caller,
+   * false for every later one, so a retried or doubled trigger does not mail the team twice.
+   */
+  claimJobRun(job: string, run: string, at: Date): Promise<boolean>;
+  /** Gives a claimed run back after it failed, so a retry of the trigger can run it. */
+  releaseJobRun(job: string, run: string): Promise<void>;
   /** Timers due at or before `now`, oldest first. */
   listDueTimers(now: Date, limit: number): Promise<DueTimer[]>;
   /** One round trip: the prospect and the send claim of one of its email timers. */
@@ -165,6 +182,8 @@ export interface OutgoingEmail {
   headers: { name: string; value: string }[];
   /** SES message tags: prospect, sequence, step (names and values [A-Za-z0-9_-]). */
   tags: Record<string, string>;
+  /** Files attached (the weekly export's CSVs); text, sent as UTF-8. */
+  attachments?: { filename: string; contentType: string; content: string }[];
 }
 
 /**
@@ -173,4 +192,25 @@ export interface OutgoingEmail {
  */
 export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+// ——— Notifying the CRM (issue 4) ———
+
+/** One outbound webhook (Standard Webhooks): the body is `{ type, timestamp, data }` (see notify/). */
+export interface WebhookDelivery {
+  /** The `webhook-id` header: the same on every retry, so the receiver can drop duplicates. */
+  webhookId: string;
+  type: string;
+  /** When it happened (business time), the body's `timestamp`; the signature uses the wall clock. */
+  timestamp: Date;
+  /** The body's `data`. */
+  payload: unknown;
+}
+
+/**
+ * Delivers webhooks to the configured CRM URL. Throws on any failure (network, timeout, non-2xx);
+ * the notify runner retries with backoff and dead-letters after the last try.
+ */
+export interface Notifier {
+  deliver(delivery: WebhookDelivery): Promise<void>;
 }

@@ -16,6 +16,7 @@ import {
 } from "@redial/core";
 import { type Config, loadConfig } from "./config.ts";
 import { createLog } from "./log.ts";
+import { HttpNotifier } from "./notify/http-notifier.ts";
 import { loadPlaybook } from "./playbook.ts";
 import { loadTemplates } from "./templates.ts";
 import { loggingTimers } from "./timers.ts";
@@ -33,6 +34,8 @@ export function baseDeps(service: string): IngestDeps & { config: Config } {
     playbook: loadPlaybook(undefined, config.teamTimezone),
     store: new DynamoStore({ client: createDocumentClient(), tableName: config.tableName }),
     timers: schedulerTimers(config, log),
+    // Issue 4: with a CRM webhook configured, R12 notifies the CRM (the timer runner delivers).
+    ...(config.crmWebhook ? { notifier: new HttpNotifier(config.crmWebhook) } : {}),
   };
 }
 
@@ -45,17 +48,23 @@ export function sendingDeps(service: string): SendDeps & { config: Config } {
   }
   return {
     ...deps,
-    mailer: new SesMailer({
-      client: createSesClient(),
-      fromDomain: config.emailDomain,
-      ...(config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {}),
-    }),
+    mailer: mailerFor(config),
     compose: composer(loadTemplates(undefined, deps.playbook), {
       publicUrl: config.publicUrl,
       postalAddress: config.postalAddress,
       unsubscribeKey: config.unsubscribeKey,
     }),
   };
+}
+
+/** The SES mailer from the verified domain, with the configuration set that routes SES events. */
+export function mailerFor(config: Config): SesMailer {
+  if (!config.emailDomain) throw new RedialError("invalid", "Sending needs REDIAL_EMAIL_DOMAIN");
+  return new SesMailer({
+    client: createSesClient(),
+    fromDomain: config.emailDomain,
+    ...(config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {}),
+  });
 }
 
 function schedulerTimers(config: Config, log: Log): Timers {

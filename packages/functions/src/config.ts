@@ -50,7 +50,19 @@ const Env = z.object({
   REDIAL_TIMER_TARGET_ARN: z.string().startsWith("arn:").optional(),
   REDIAL_SCHEDULER_ROLE_ARN: z.string().startsWith("arn:").optional(),
   REDIAL_TIMER_DLQ_ARN: z.string().startsWith("arn:").optional(),
+  // Notifying the CRM (issue 4): both or neither (checked in loadConfig).
+  REDIAL_CRM_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "Expected an http(s) URL" }).optional(),
+  REDIAL_CRM_WEBHOOK_SECRET: z.string().refine(isSecret, "Expected one whsec_<base64> secret").optional(),
 });
+
+function isSecret(value: string): boolean {
+  try {
+    decodeSecret(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface Config {
   webhookSecrets: string[];
@@ -67,6 +79,8 @@ export interface Config {
   sesConfigurationSet?: string | undefined;
   /** All four or none: without them timers are only logged (the local runtime polls instead). */
   scheduler?: { groupName: string; targetArn: string; roleArn: string; deadLetterArn: string } | undefined;
+  /** Where R12's notices go, signed with Standard Webhooks (issue 4); unset: the CRM is not notified. */
+  crmWebhook?: { url: string; secret: string } | undefined;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -76,8 +90,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     Object.keys(Env.shape).map((name) => [name, env[name]?.trim() || undefined]),
   );
   const parsed = Env.safeParse(given);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
+  const issues = [...(parsed.error?.issues ?? []), ...bothOrNeither(given)];
+  if (!parsed.success || issues.length) {
+    const problems = issues.map((issue) => {
       const name = String(issue.path[0]);
       // Never print the value: it may be a secret.
       const message = given[name] === undefined ? "is not set" : issue.message;
@@ -109,5 +124,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             deadLetterArn: e.REDIAL_TIMER_DLQ_ARN,
           }
         : undefined,
+    crmWebhook:
+      e.REDIAL_CRM_WEBHOOK_URL && e.REDIAL_CRM_WEBHOOK_SECRET
+        ? { url: e.REDIAL_CRM_WEBHOOK_URL, secret: e.REDIAL_CRM_WEBHOOK_SECRET }
+        : undefined,
   };
+}
+
+/** A URL without its secret (or the reverse) is a half-done set-up: say so rather than stay silent. */
+function bothOrNeither(
+  given: Record<string, string | undefined>,
+): { path: PropertyKey[]; message: string }[] {
+  const pair = ["REDIAL_CRM_WEBHOOK_URL", "REDIAL_CRM_WEBHOOK_SECRET"];
+  if (pair.every((name) => given[name] === undefined) || pair.every((name) => given[name] !== undefined))
+    return [];
+  return pair
+    .filter((name) => given[name] === undefined)
+    .map((name) => ({ path: [name], message: "is not set" }));
 }

@@ -5,7 +5,16 @@
 export { type ApiConfig, type AppDeps, createApp } from "./api/app.ts";
 export { signWebhook, verifyWebhook, webhookHeaders } from "./api/webhook-signature.ts";
 export { type Config, loadConfig } from "./config.ts";
+export { csvStream, csvText } from "./export/csv.ts";
+export {
+  MAX_ATTACHMENT_BYTES,
+  runWeeklyExport,
+  WEEKLY_EXPORT_JOB,
+  type WeeklyExportDeps,
+  type WeeklyExportResult,
+} from "./export/weekly.ts";
 export { createLog } from "./log.ts";
+export { HttpNotifier, type HttpNotifierOptions } from "./notify/http-notifier.ts";
 export { loadPlaybook } from "./playbook.ts";
 export { handleSesEvent, type SesEventResult } from "./ses-events/handler.ts";
 export { DEFAULT_TEMPLATES_DIR, loadTemplates } from "./templates.ts";

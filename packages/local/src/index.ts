@@ -11,6 +11,7 @@ export {
   DEFAULT_PORTS,
   DEFAULT_TABLE,
   DEV_API_TOKEN,
+  DEV_EXPORT_RECIPIENT,
   DEV_POSTAL_ADDRESS,
   DEV_WEBHOOK_SECRET,
   freePort,
@@ -21,4 +22,10 @@ export {
   startRuntime,
 } from "./runtime.ts";
 export { type SesLocal, startSesLocal } from "./ses.ts";
-export { type FiredTimer, TimerLoop, type TimerLoopOptions } from "./timer-loop.ts";
+export {
+  type FiredTimer,
+  type JobRun,
+  type RecurringJob,
+  TimerLoop,
+  type TimerLoopOptions,
+} from "./timer-loop.ts";

@@ -50,6 +50,7 @@ Redial is running locally.
   Inbox (SES v2)   ${runtime.sesUrl}   (sent mail as JSON: GET ${runtime.sesUrl}/store)
   DynamoDB Local   ${runtime.dynamoEndpoint}   table "${config.tableName}", ${storage}
   Business clock   ${runtime.clock.now().toISOString()}   (GET/POST ${runtime.url}/_dev/clock)
+  CRM webhook      ${config.crmWebhook ? `${config.crmWebhook.url}   (recycles and callbacks that come due, signed)` : "off   (set REDIAL_CRM_WEBHOOK_URL and REDIAL_CRM_WEBHOOK_SECRET)"}
 
   Webhook secret   ${devSecret ? `${secret}   (dev default; set REDIAL_WEBHOOK_SECRET to change)` : "from REDIAL_WEBHOOK_SECRET"}
   API token        ${devToken ? `${config.apiToken}   (dev default; set REDIAL_API_TOKEN to change)` : "from REDIAL_API_TOKEN"}

@@ -9,16 +9,19 @@ import { resolve } from "node:path";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { serve } from "@hono/node-server";
 import { createDocumentClient, createSesClient, DynamoStore, SesMailer } from "@redial/aws";
-import { type Clock, composer, type Log, type SendDeps } from "@redial/core";
+import { type Clock, composer, type Log, nextRun, type SendDeps } from "@redial/core";
 import {
   type Config,
   createApp,
   createLog,
+  HttpNotifier,
   handleSesEvent,
   loadConfig,
   loadPlaybook,
   loadTemplates,
   loggingTimers,
+  runWeeklyExport,
+  WEEKLY_EXPORT_JOB,
 } from "@redial/functions";
 import { DevClock, systemClock } from "./clock.ts";
 import { devRoutes } from "./dev-routes.ts";
@@ -26,7 +29,7 @@ import { type DynamoDbLocal, LOCAL_REGION, startDynamoDbLocal } from "./dynamodb
 import { checkJava } from "./java.ts";
 import { SimulatorMailer } from "./mailbox-simulator.ts";
 import { type SesLocal, startSesLocal } from "./ses.ts";
-import { TimerLoop } from "./timer-loop.ts";
+import { type RecurringJob, TimerLoop } from "./timer-loop.ts";
 
 /**
  * The dev webhook secret: `whsec_` + base64("redial-local-dev-webhook-secret"), i.e.
@@ -56,7 +59,15 @@ export interface RuntimeOptions {
   env?: Record<string, string | undefined>;
   /** REDIAL_LOG, else `pretty`: JSON lines as in AWS, one readable line per entry, or nothing. */
   log?: LogStyle;
+  /**
+   * Where R12 notifies the CRM (issue 4), signed with this `whsec_…` secret; overrides
+   * REDIAL_CRM_WEBHOOK_URL and REDIAL_CRM_WEBHOOK_SECRET. Neither: the CRM is not notified.
+   */
+  crmWebhook?: { url: string; secret: string };
 }
+
+/** Where the weekly export goes locally when REDIAL_EXPORT_RECIPIENTS is unset: the local inbox. */
+export const DEV_EXPORT_RECIPIENT = "sales-team@acme.example";
 
 /** The same configuration as in AWS (functions' loadConfig), plus where DynamoDB Local keeps data. */
 export interface LocalConfig extends Config {
@@ -105,6 +116,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       REDIAL_TABLE_NAME: env.REDIAL_TABLE_NAME || DEFAULT_TABLE,
       REDIAL_EMAIL_DOMAIN: env.REDIAL_EMAIL_DOMAIN || DEV_EMAIL_DOMAIN,
       REDIAL_UNSUBSCRIBE_KEY: env.REDIAL_UNSUBSCRIBE_KEY || DEV_UNSUBSCRIBE_KEY,
+      REDIAL_EXPORT_RECIPIENTS: env.REDIAL_EXPORT_RECIPIENTS || DEV_EXPORT_RECIPIENT,
     }),
     dataDir: env.REDIAL_DATA_DIR ? resolve(env.REDIAL_DATA_DIR) : null,
   };
@@ -148,12 +160,25 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       postalAddress: config.postalAddress,
       unsubscribeKey: config.unsubscribeKey ?? DEV_UNSUBSCRIBE_KEY,
     });
-    const deps: SendDeps = { store, timers: loggingTimers(log), clock, log, playbook, mailer, compose };
+    // Signed on the wall clock, as in AWS: the dev clock moves business time only (CONTRACT.md).
+    const crmWebhook = options.crmWebhook ?? config.crmWebhook;
+    const notifier = crmWebhook ? { notifier: new HttpNotifier(crmWebhook) } : {};
+    const deps: SendDeps = {
+      store,
+      timers: loggingTimers(log),
+      clock,
+      log,
+      playbook,
+      mailer,
+      compose,
+      ...notifier,
+    };
     // Mail to SES's simulator addresses comes back as SES events, through the handler AWS uses.
     const loop = new TimerLoop(deps, {
       afterEach: async () => {
         for (const event of mailer.drain()) await handleSesEvent(event, deps);
       },
+      jobs: [weeklyExportJob({ ...deps, config })],
     });
 
     const app = createApp({
@@ -284,5 +309,22 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   return () => {
     running ??= fn();
     return running;
+  };
+}
+
+/** The weekly export on the playbook's slot (Monday 07:00 team time), as the AWS cron runs it. */
+function weeklyExportJob(deps: SendDeps & { config: Config }): RecurringJob {
+  const { weekday, time } = deps.playbook.weeklyExport;
+  const slot = { weekday, time, zone: deps.playbook.team.timezone };
+  return {
+    name: WEEKLY_EXPORT_JOB,
+    next: (after) => nextRun(after, slot),
+    run: () =>
+      runWeeklyExport({
+        ...deps,
+        recipients: deps.config.exportRecipients,
+        emailDomain: deps.config.emailDomain ?? DEV_EMAIL_DOMAIN,
+        publicUrl: deps.config.publicUrl,
+      }),
   };
 }

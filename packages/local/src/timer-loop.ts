@@ -27,7 +27,31 @@ export interface FiredTimer {
   error?: string;
 }
 
+/**
+ * A job on a calendar (the weekly export): the local stand-in for an EventBridge Scheduler cron. It
+ * runs when business time reaches `next(previous run)`; moving the clock across a slot stops there.
+ */
+export interface RecurringJob {
+  name: string;
+  /** The first slot strictly after `after`. */
+  next(after: Date): Date;
+  run(): Promise<unknown>;
+}
+
+export interface JobRun {
+  job: string;
+  at: string;
+  result?: unknown;
+  error?: string;
+}
+
+/** A job that keeps failing gives up its slot after this many tries and waits for the next one. */
+const JOB_TRIES = 3;
+const JOB_RETRY_MS = 60_000;
+
 export interface TimerLoopOptions {
+  /** Scheduled jobs, checked on every run of the loop. */
+  jobs?: RecurringJob[];
   intervalMs?: number;
   /** Due timers read per page. */
   batchSize?: number;
@@ -42,6 +66,9 @@ export class TimerLoop {
   readonly #batchSize: number;
   /** Email/call timers already reported, so each is reported once while it stays pending. */
   readonly #reported = new Set<string>();
+  readonly #jobs: { job: RecurringJob; due: Date; slot: Date; tries: number }[];
+  /** Every job run so far, newest last (the dev routes and tests read it). */
+  readonly jobRuns: JobRun[] = [];
   #interval: NodeJS.Timeout | undefined;
   /** Runs started or waiting; a tick adds none while there is one. */
   #pending = 0;
@@ -52,6 +79,11 @@ export class TimerLoop {
     this.#afterEach = options.afterEach;
     this.#intervalMs = options.intervalMs ?? 1_000;
     this.#batchSize = options.batchSize ?? 100;
+    const now = deps.clock.now();
+    this.#jobs = (options.jobs ?? []).map((job) => {
+      const slot = job.next(now);
+      return { job, due: slot, slot, tries: 0 };
+    });
   }
 
   start(): void {
@@ -91,10 +123,17 @@ export class TimerLoop {
         const tried = new Set<string>(); // a timer that fails keeps its due time: try it once per move
         for (;;) {
           const next = await this.#nextDue(target, tried);
-          if (!next) break;
+          const timerAt = next ? new Date(next.slice(next.lastIndexOf("@") + 1)) : undefined;
+          const jobAt = this.#nextJobAt();
+          // A job slot before the next timer (or with none left) is the next stop.
+          if (jobAt && jobAt <= target && (!timerAt || jobAt < timerAt)) {
+            if (jobAt > this.#deps.clock.now()) moveClock(jobAt);
+            fired.push(...(await this.#collect(this.#deps.clock.now())));
+            continue;
+          }
+          if (!next || !timerAt) break;
           tried.add(next);
-          const at = new Date(next.slice(next.lastIndexOf("@") + 1));
-          if (at > this.#deps.clock.now()) moveClock(at);
+          if (timerAt > this.#deps.clock.now()) moveClock(timerAt);
           fired.push(...(await this.#collect(this.#deps.clock.now())));
         }
         if (target > this.#deps.clock.now()) moveClock(target);
@@ -131,6 +170,7 @@ export class TimerLoop {
    * run, whose caller waits for it.
    */
   async #collect(now: Date): Promise<FiredTimer[]> {
+    await this.#runJobs(now);
     const fired: FiredTimer[] = [];
     /** Timers this run handled, or that a decision of it cancelled (R12 drops the old cycle's drip). */
     const done = new Set<string>();
@@ -162,6 +202,40 @@ export class TimerLoop {
         return fired;
       }
       if (!progressed) return fired; // a full page already handled in this run: failures wait for the next tick
+    }
+  }
+
+  #nextJobAt(): Date | undefined {
+    let earliest: Date | undefined;
+    for (const { due } of this.#jobs) if (!earliest || due < earliest) earliest = due;
+    return earliest;
+  }
+
+  /**
+   * Runs each job whose slot has come, once per slot. A clock moved past several slots in one step
+   * (not through runUntil) runs the job once, for the latest: the job itself looks at "now".
+   */
+  async #runJobs(now: Date) {
+    for (const state of this.#jobs) {
+      if (state.due > now) continue;
+      const at = now.toISOString();
+      try {
+        const result = await state.job.run();
+        this.jobRuns.push({ job: state.job.name, at, result });
+        this.#deps.log.info("job.ran", { job: state.job.name, at, result });
+        state.tries = 0;
+      } catch (error) {
+        const message = (error as Error).message;
+        this.jobRuns.push({ job: state.job.name, at, error: message });
+        this.#deps.log.error("job.failed", { job: state.job.name, at, error: message });
+        if (++state.tries < JOB_TRIES) {
+          state.due = new Date(now.getTime() + JOB_RETRY_MS);
+          continue;
+        }
+        state.tries = 0;
+      }
+      state.slot = state.job.next(state.slot > now ? state.slot : now);
+      state.due = state.slot;
     }
   }
 

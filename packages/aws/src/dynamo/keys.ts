@@ -9,6 +9,9 @@
  * | pending timer (index)    | P#<prospectId> / TIMER#<id> | gsi1: TIMER#<shard> / <at>#<pid>#<id>     | listDueTimers (local loop, AWS recon) |
  * | call-queue entry         | P#<prospectId> / QUEUE      | gsi2: OWNER#<ownerId> / <dueAt>#<pid>     | listCallQueue for one owner           |
  * |                          |                             | gsi1: QUEUE#<shard> / <dueAt>#<pid>       | listCallQueue for all owners          |
+ * | queue history (kept for  | P#<prospectId> /            | gsi1: ENTERED#<shard> / <enteredAt>#<pid> | enteredQueue (weekly export, team)    |
+ * |   good, one per cycle)   |   ENTERED#<cycle:6>         | gsi2: ENTERED#<owner> / <enteredAt>#<pid> | enteredQueue (one owner's export)     |
+ * | job run (at most once)   | JOB#<job> / RUN#<run>       | (TTL expiresAt = at + 90 d)               | claimJobRun (weekly export mail)      |
  * | webhook receipt          | WH#<webhookId> / WH         | (TTL expiresAt = now + 7 d)               | load, commit (idempotency)            |
  * | suppression              | S#<email> / S               | gsi1: SUPP#<shard> / <email>              | load (G1), commit, /v1/suppressions   |
  * | send claim (at most once)| P#<prospectId> / SEND#<tid> |                                           | loadSend, claimSend, commit (record)  |
@@ -24,6 +27,8 @@
  *   parallel and merge; sort keys start with a fixed-width UTC ISO time, so string order is time order.
  * - Times in sort keys are normalised to `toISOString()` (UTC, milliseconds): core accepts any offset,
  *   and "2026-11-17T09:00:00-06:00" would sort wrongly against a `Z` time.
+ * - The live queue entry goes when the rep's next outcome comes; the export must still list who came
+ *   back last week, so R12 also writes a history item that nothing deletes, sorted by entry time.
  * - Every listing above is a Query on a known partition; nothing reads the whole table.
  */
 import type { Prospect, TimelineEntry, Timer, WebhookReceipt } from "@redial/core";
@@ -65,13 +70,20 @@ export const Keys = {
   suppression: (email: string) => ({ pk: `S#${normalizeEmail(email)}`, sk: "S" }),
   /** The at-most-once claim of one email timer's send (issue 3), next to the prospect. */
   sendClaim: (prospectId: string, timerId: string) => ({ pk: `P#${prospectId}`, sk: `SEND#${timerId}` }),
+  /** The queue entry of one cycle, kept for the weekly export (R12). */
+  entered: (prospectId: string, cycle: number) => ({
+    pk: `P#${prospectId}`,
+    sk: `ENTERED#${String(cycle).padStart(6, "0")}`,
+  }),
+  /** One run of a scheduled job, claimed once (the weekly export of one week). */
+  jobRun: (job: string, run: string) => ({ pk: `JOB#${job}`, sk: `RUN#${run}` }),
   /** A sender's sends on one UTC day, for the G3 cap; TTL removes it after a few days. */
   senderDay: (senderId: string, day: string) => ({ pk: `SENDER#${senderId}`, sk: `D#${day}` }),
 };
 export type Key = ReturnType<(typeof Keys)["prospect"]>;
 
 /** The partitions a sharded listing queries, all 16 of them. */
-export const shardPartitions = (prefix: "TIMER" | "QUEUE" | "SUPP") =>
+export const shardPartitions = (prefix: "TIMER" | "QUEUE" | "SUPP" | "ENTERED") =>
   Array.from({ length: SHARDS }, (_, shard) => `${prefix}#${shard}`);
 
 export const ownerPartition = (ownerId: string) => `OWNER#${ownerId}`;
@@ -118,6 +130,25 @@ export function queueItem(prospect: Prospect) {
     entry,
   };
 }
+
+/** A prospect's queue entry as it entered (R12), with the profile of that moment, for the export. */
+export function enteredItem(prospect: Prospect) {
+  const entry = prospect.queue;
+  if (!entry) throw new Error(`Prospect ${prospect.id} is not in the call queue`);
+  const sortKey = `${utcIso(entry.enteredAt)}#${prospect.id}#${entry.cycle}`;
+  return {
+    ...Keys.entered(prospect.id, entry.cycle),
+    gsi1pk: `ENTERED#${shardOf(prospect.id)}`,
+    gsi1sk: sortKey,
+    gsi2pk: enteredOwnerPartition(entry.ownerId),
+    gsi2sk: sortKey,
+    prospectId: prospect.id,
+    profile: prospect.profile,
+    entry,
+  };
+}
+
+export const enteredOwnerPartition = (ownerId: string) => `ENTERED#OWNER#${ownerId}`;
 
 export function receiptItem(receipt: WebhookReceipt, now: Date) {
   return {

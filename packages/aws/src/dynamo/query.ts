@@ -7,6 +7,7 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
 } from "@aws-sdk/lib-dynamodb";
 import { RedialError } from "@redial/core";
 import { guard } from "./errors.ts";
@@ -131,3 +132,58 @@ export function decodeCursor(cursor: string): string {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The items of one index partition with `from <= sort key < to`, page by page, in sort-key order. The
+ * next page is requested as soon as one is handed out, so the request overlaps the caller's work
+ * (and the other partitions' requests, when several streams are merged); at most two pages are held.
+ */
+export async function* streamRange(
+  client: DynamoDBDocumentClient,
+  table: string,
+  range: { index: "gsi1" | "gsi2"; partition: string; from: string; to: string; pageSize: number },
+): AsyncGenerator<Item> {
+  const sk = `${range.index}sk`;
+  const page = (start: QueryCommandInput["ExclusiveStartKey"]): Promise<QueryCommandOutput> =>
+    guard(
+      client.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: range.index,
+          // BETWEEN is inclusive: `to` is a bare instant, and every key is longer, so it stays out.
+          KeyConditionExpression: `${range.index}pk = :pk AND ${sk} BETWEEN :from AND :to`,
+          ExpressionAttributeValues: { ":pk": range.partition, ":from": range.from, ":to": range.to },
+          Limit: range.pageSize,
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+  let next: ReturnType<typeof page> | undefined = page(undefined);
+  while (next) {
+    const out: QueryCommandOutput = await next;
+    next = out.LastEvaluatedKey ? page(out.LastEvaluatedKey) : undefined;
+    yield* (out.Items ?? []) as Item[];
+  }
+}
+
+/**
+ * Merges streams each sorted by `sortKey` into one, oldest first, holding one item per stream (the
+ * streaming sibling of mergeOldestFirst). A linear scan of the heads: fine for the 16 shards.
+ */
+export async function* mergeStreams(streams: AsyncGenerator<Item>[], sortKey: string): AsyncGenerator<Item> {
+  const heads = await Promise.all(streams.map((stream) => stream.next()));
+  for (;;) {
+    let min = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i];
+      if (!head || head.done) continue;
+      const best = heads[min];
+      if (min < 0 || (best && !best.done && String(head.value[sortKey]) < String(best.value[sortKey])))
+        min = i;
+    }
+    const chosen = heads[min];
+    if (!chosen || chosen.done) return;
+    yield chosen.value;
+    heads[min] = await (streams[min] as AsyncGenerator<Item>).next();
+  }
+}

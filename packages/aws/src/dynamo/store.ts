@@ -6,6 +6,7 @@
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
+  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -32,6 +33,7 @@ import { guard, storeError } from "./errors.ts";
 import {
   dueBefore,
   dueUpTo,
+  enteredOwnerPartition,
   epochSeconds,
   type Key,
   Keys,
@@ -39,6 +41,7 @@ import {
   PROFILE_SK,
   shardPartitions,
   TIMELINE_PREFIX,
+  utcIso,
 } from "./keys.ts";
 import {
   batchGetAll,
@@ -46,11 +49,18 @@ import {
   encodeCursor,
   type Item,
   mergeOldestFirst,
+  mergeStreams,
   queryAll,
   queryRange,
+  streamRange,
 } from "./query.ts";
 import { claimItems, claimRefusal } from "./send.ts";
 import { commitItems, suppressionUpdate } from "./transaction.ts";
+
+/** Items per export page: bounds memory (2 pages per shard held) while keeping requests few. */
+export const EXPORT_PAGE_SIZE = 500;
+/** A job run's claim outlives any retry of its trigger; TTL then tidies it. */
+const JOB_RUN_TTL_SECONDS = 90 * 86_400;
 
 export interface DynamoStoreOptions {
   /** Must marshal with `removeUndefinedValues` (createDocumentClient does): core's types have optional fields. */
@@ -62,6 +72,8 @@ export interface DynamoStoreOptions {
    * system clock; tests freeze it.
    */
   clock?: Clock;
+  /** Items per page when streaming the export (EXPORT_PAGE_SIZE); tests make it small to cross pages. */
+  exportPageSize?: number;
 }
 
 export interface Suppression {
@@ -74,6 +86,7 @@ export class DynamoStore implements Store {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #clock: Clock;
+  readonly #exportPageSize: number;
 
   constructor(options: DynamoStoreOptions) {
     if (!options.client.config.translateConfig?.marshallOptions?.removeUndefinedValues) {
@@ -82,6 +95,7 @@ export class DynamoStore implements Store {
     this.#client = options.client;
     this.#table = options.tableName;
     this.#clock = options.clock ?? { now: () => new Date() };
+    this.#exportPageSize = options.exportPageSize ?? EXPORT_PAGE_SIZE;
   }
 
   async load(key: { prospectId: string; webhookId?: string; email?: string }): Promise<Loaded> {
@@ -193,6 +207,47 @@ export class DynamoStore implements Store {
       })),
       ...(merged.length > query.limit && last ? { cursor: encodeCursor(String(last[`${index}sk`])) } : {}),
     };
+  }
+
+  async *enteredQueue(query: { from: Date; to: Date; ownerId?: string }): AsyncGenerator<QueueItem> {
+    const index = query.ownerId === undefined ? "gsi1" : "gsi2";
+    const partitions =
+      query.ownerId === undefined ? shardPartitions("ENTERED") : [enteredOwnerPartition(query.ownerId)];
+    const bounds = { from: utcIso(query.from), to: utcIso(query.to), pageSize: this.#exportPageSize };
+    const streams = partitions.map((partition) =>
+      streamRange(this.#client, this.#table, { index, partition, ...bounds }),
+    );
+    for await (const item of mergeStreams(streams, `${index}sk`)) {
+      yield {
+        prospectId: String(item.prospectId),
+        profile: Profile.parse(item.profile),
+        entry: QueueEntry.parse(item.entry),
+      };
+    }
+  }
+
+  async claimJobRun(job: string, run: string, at: Date): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...Keys.jobRun(job, run),
+            claimedAt: at.toISOString(),
+            expiresAt: epochSeconds(this.#clock.now()) + JOB_RUN_TTL_SECONDS,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === "ConditionalCheckFailedException") return false;
+      throw storeError(error);
+    }
+  }
+
+  async releaseJobRun(job: string, run: string): Promise<void> {
+    await guard(this.#client.send(new DeleteCommand({ TableName: this.#table, Key: Keys.jobRun(job, run) })));
   }
 
   async listDueTimers(now: Date, limit: number): Promise<DueTimer[]> {

@@ -5,6 +5,7 @@
 import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Change } from "@redial/core";
 import {
+  enteredItem,
   epochSeconds,
   type Key,
   Keys,
@@ -17,6 +18,9 @@ import {
   timerItem,
 } from "./keys.ts";
 import { recordItems, releaseItem } from "./send.ts";
+
+/** The statuses that take a prospect out of the call queue and the export for good (R0, R1). */
+const STOPPED = new Set(["opted_out", "disqualified"]);
 
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 type Condition = Omit<NonNullable<TransactItem["Put"]>, "Item" | "TableName">;
@@ -55,6 +59,12 @@ export function commitItems(
   // A prospect never stored has no queue entry to delete: skip the write.
   if (prospect.queue) items.push(put(queueItem(prospect)));
   else if (change.expectedVersion > 0) items.push(del(Keys.queue(prospect.id)));
+  // R12: kept for good (the weekly export); one per cycle, so a retried commit cannot double it.
+  if (change.queueEntered && prospect.queue) items.push(put(enteredItem(prospect)));
+  // R0/R1: a prospect who opted out or stopped fitting leaves this cycle's export too, so no rep
+  // calls them from Monday's list. (Older cycles' entries went out in older weeks' exports.)
+  if (change.timeline.applied && STOPPED.has(prospect.status) && change.expectedVersion > 0)
+    items.push(del(Keys.entered(prospect.id, prospect.cycle)));
 
   const receiptAt = change.receipt ? items.length : -1;
   if (change.receipt) {

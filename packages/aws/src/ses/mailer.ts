@@ -63,6 +63,16 @@ function sendEmailInput(
         ...(email.headers.length
           ? { Headers: email.headers.map(({ name, value }) => ({ Name: name, Value: value })) }
           : {}),
+        ...(email.attachments?.length
+          ? {
+              Attachments: email.attachments.map((file) => ({
+                FileName: file.filename,
+                ContentType: file.contentType,
+                ContentDisposition: "ATTACHMENT" as const,
+                RawContent: Buffer.from(file.content, "utf8"),
+              })),
+            }
+          : {}),
       },
     },
     ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),

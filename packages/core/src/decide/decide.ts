@@ -90,10 +90,12 @@ function apply(ctx: RuleContext, plan: Plan): Decision {
   const remarks = [...(plan.remarks ?? [])];
   const suppress = plan.suppress ?? [];
 
+  // A CRM notification (issue 4) reports a fact that already happened: no rule takes it back.
   const cancelled = (t: Timer) =>
-    plan.cancel === "all" ||
-    (plan.cancel === "email" && t.kind === "email") ||
-    (typeof plan.cancel === "object" && plan.cancel.ids.includes(t.id));
+    t.kind !== "notify" &&
+    (plan.cancel === "all" ||
+      (plan.cancel === "email" && t.kind === "email") ||
+      (typeof plan.cancel === "object" && plan.cancel.ids.includes(t.id)));
   const kept = state.timers.filter((t) => !cancelled(t));
   let planned: Timer[] = (plan.timers ?? []).map((t, i) => ({ ...t, id: `${version}.${i + 1}`, cycle }));
 
@@ -163,7 +165,7 @@ function apply(ctx: RuleContext, plan: Plan): Decision {
   const actions: Action[] = [
     ...(removed.length ? [{ type: "cancel" as const, at: nowIso, timerIds: removed.map((t) => t.id) }] : []),
     ...suppress.map((email) => ({ type: "suppress" as const, at: nowIso, email })),
-    ...added.sort(byAt).map(timerAction),
+    ...added.sort(byAt).flatMap(timerAction),
   ];
   return {
     rule: plan.rule,
@@ -225,11 +227,13 @@ function outcomeOf(ctx: RuleContext): Outcome | undefined {
   };
 }
 
-function timerAction(t: Timer): Action {
+/** The contract's action for a planned timer; none for a CRM notification (not one of its five types). */
+function timerAction(t: Timer): Action[] {
   const { id, kind, at, sequence, step, template, half, window, prompts } = t;
+  if (kind === "notify") return [];
   const type = kind === "callback" ? "call" : kind;
   const purpose = kind === "callback" ? ("callback" as const) : undefined;
-  return { type, at, timerId: id, purpose, sequence, step, template, half, window, prompts };
+  return [{ type, at, timerId: id, purpose, sequence, step, template, half, window, prompts }];
 }
 
 /** UTC ISO strings of one format sort as text; plain comparison, not the (slow, ICU) localeCompare. */

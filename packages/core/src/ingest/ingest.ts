@@ -7,7 +7,7 @@
 import { decide } from "../decide/decide.ts";
 import type { Decision } from "../decide/types.ts";
 import { RedialError } from "../errors.ts";
-import type { Clock, Log, Store, Timers } from "../ports.ts";
+import type { Clock, Log, Notifier, Store, Timers } from "../ports.ts";
 import { StoreConflict } from "../ports.ts";
 import type { InboundEvent } from "../schemas/event.ts";
 import type { Playbook } from "../schemas/playbook.ts";
@@ -20,6 +20,8 @@ export interface IngestDeps {
   clock: Clock;
   log: Log;
   playbook: Playbook;
+  /** The CRM webhook (issue 4), when one is configured: R12 then also notifies the CRM. */
+  notifier?: Notifier;
 }
 
 /** Enough for 20 concurrent events on one prospect with jittered backoff, without spinning forever. */

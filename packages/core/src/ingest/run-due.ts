@@ -4,6 +4,7 @@
  * reloads the prospect and treats a timer that is no longer pending as stale.
  */
 
+import { runNotifyTimer } from "../notify/run-notify.ts";
 import type { TimerKind } from "../schemas/prospect.ts";
 import type { SendOutcome } from "../send/outcome.ts";
 import type { SendDeps } from "../send/run-email.ts";
@@ -17,7 +18,9 @@ export type DueResult =
   | { result: "in_flight" }
   /** A call retry came due: the rep's CRM task; nothing for Redial to do yet. */
   | { result: "due" }
-  | { result: SendOutcome["kind"]; detail: string; messageId?: string };
+  | { result: SendOutcome["kind"]; detail: string; messageId?: string }
+  /** A CRM notification (issue 4): delivered, failed (retried later) or dead-lettered. */
+  | { result: "delivered" | "dead_lettered"; detail: string };
 
 export async function runDueTimer(
   key: { prospectId: string; timerId: string; kind: TimerKind },
@@ -32,6 +35,7 @@ export async function runDueTimer(
       ...(run.messageId ? { messageId: run.messageId } : {}),
     };
   }
+  if (key.kind === "notify") return runNotifyTimer(key, deps);
   if (!actsOn({ kind: key.kind })) return { result: "due" };
   const decision = await runTimer(key, deps);
   if (!decision) return { result: "stale" };

@@ -6,6 +6,7 @@
 import { decide } from "../decide/decide.ts";
 import type { Decision } from "../decide/types.ts";
 import { RedialError } from "../errors.ts";
+import { planNotice } from "../notify/plan.ts";
 import { StoreConflict } from "../ports.ts";
 import type { Timer } from "../schemas/prospect.ts";
 import type { IngestDeps } from "./ingest.ts";
@@ -32,12 +33,14 @@ export async function runTimer(
     }
     if (!actsOn(timer)) return null;
     const now = deps.clock.now();
-    const decision = decide(
+    const decided = decide(
       prospect,
       { type: "timer.due", occurredAt: timer.at, timerId: timer.id },
       deps.playbook,
       now,
     );
+    // R12 with a CRM webhook configured: the notice is stored with the queue entry (issue 4).
+    const decision = deps.notifier ? planNotice(decided, now) : decided;
     try {
       await deps.store.commit({
         expectedVersion: prospect.version,
@@ -47,6 +50,7 @@ export async function runTimer(
         timersRemoved: decision.timersRemoved,
         suppress: decision.suppress,
         now,
+        queueEntered: decision.rule === "R12" && decision.applied,
       });
     } catch (error) {
       if (error instanceof StoreConflict) continue;

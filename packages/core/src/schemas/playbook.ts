@@ -85,6 +85,15 @@ export const Playbook = z
       }),
     }),
     prompts: z.object({ askWhatWillChange: z.string().min(1), askRealPossibility: z.string().min(1) }),
+    /** The Monday mail of the leads that came back (CONTRACT.md "Weekly export"), in team.timezone. */
+    weeklyExport: z
+      .object({
+        weekday: z.number().int().min(1).max(7),
+        time: Clock,
+        /** Also attach one file per owner, next to the team's. */
+        perOwner: z.boolean(),
+      })
+      .default({ weekday: 1, time: "07:00", perOwner: false }),
     sequences: z.record(z.string().regex(/^[a-z0-9-]+$/), Sequence),
   })
   .superRefine((playbook, ctx) => {

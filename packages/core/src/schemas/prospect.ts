@@ -45,26 +45,8 @@ export type HalfDay = z.infer<typeof HalfDay>;
 export const Window = z.object({ start: DateTime, end: DateTime }).describe("A UTC interval.");
 export type Window = z.infer<typeof Window>;
 
-export const TimerKind = z.enum(["email", "call", "recycle", "callback"]);
+export const TimerKind = z.enum(["email", "call", "recycle", "callback", "notify"]);
 export type TimerKind = z.infer<typeof TimerKind>;
-
-/** A pending action. DynamoDB holds the truth; a schedule only wakes the runner, which re-checks it. */
-export const Timer = z.object({
-  id: z.string(),
-  kind: TimerKind,
-  at: DateTime,
-  rule: z.string().describe("The playbook rule that planned it (R2, R5, …)."),
-  cycle: z.number().int(),
-  sequence: z.string().optional(),
-  step: z.number().int().optional(),
-  template: z.string().optional(),
-  half: HalfDay.optional(),
-  window: Window.optional(),
-  prompts: z.array(z.string()).optional(),
-  /** Instant the delay was counted from, so a tier change (R13) can re-plan a recycle. */
-  basis: DateTime.optional(),
-});
-export type Timer = z.infer<typeof Timer>;
 
 export const Outcome = z.object({
   type: z.string(),
@@ -102,6 +84,51 @@ export const QueueEntry = z.object({
   notes: z.array(z.string()),
 });
 export type QueueEntry = z.infer<typeof QueueEntry>;
+
+// ——— Notifying the CRM (issue 4) ———
+
+/** What an outbound webhook reports: the prospect entered the call queue (R12), by recycle or callback. */
+export const NoticeType = z.enum(["prospect.recycled", "callback.due"]);
+export type NoticeType = z.infer<typeof NoticeType>;
+
+/**
+ * One outbound webhook, kept on its `notify` timer. `data` is a snapshot taken when the prospect
+ * entered the queue, so every retry sends the same body under the same `webhookId` (the receiver's
+ * idempotency key) even after the rep has acted or the profile changed.
+ */
+export const Notice = z.object({
+  type: NoticeType,
+  webhookId: z.string(),
+  /** 1 for the first try; the retry schedule is core's NOTIFY_RETRY_DELAYS_MS. */
+  attempt: z.number().int().positive(),
+  data: z.object({
+    prospectId: z.string(),
+    ownerId: z.string(),
+    profile: Profile,
+    entry: QueueEntry,
+  }),
+});
+export type Notice = z.infer<typeof Notice>;
+
+/** A pending action. DynamoDB holds the truth; a schedule only wakes the runner, which re-checks it. */
+export const Timer = z.object({
+  id: z.string(),
+  kind: TimerKind,
+  at: DateTime,
+  rule: z.string().describe("The playbook rule that planned it (R2, R5, …)."),
+  cycle: z.number().int(),
+  sequence: z.string().optional(),
+  step: z.number().int().optional(),
+  template: z.string().optional(),
+  half: HalfDay.optional(),
+  window: Window.optional(),
+  prompts: z.array(z.string()).optional(),
+  /** Instant the delay was counted from, so a tier change (R13) can re-plan a recycle. */
+  basis: DateTime.optional(),
+  /** On a `notify` timer only: the CRM webhook to deliver (issue 4, see core/src/notify). */
+  notice: Notice.optional(),
+});
+export type Timer = z.infer<typeof Timer>;
 
 export const Prospect = z.object({
   id: z.string(),

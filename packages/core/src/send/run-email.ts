@@ -8,20 +8,17 @@
 import { DateTime } from "luxon";
 import { Calendar, resolveZone, toUtcIso } from "../calendar/calendar.ts";
 import { RedialError } from "../errors.ts";
-import type { Clock, Log, Mailer, OutgoingEmail, SendRecord, Store, Timers } from "../ports.ts";
+import type { IngestDeps } from "../ingest/ingest.ts";
+import type { Mailer, OutgoingEmail, SendRecord } from "../ports.ts";
 import { StoreConflict } from "../ports.ts";
 import type { Playbook } from "../schemas/playbook.ts";
 import type { Prospect, Timer } from "../schemas/prospect.ts";
 import { afterSend, type SendOutcome } from "./outcome.ts";
 import { sendVerdict } from "./verdict.ts";
 
-export interface SendDeps {
-  store: Store;
+/** What the timer runner needs: ingest's ports (the CRM notifier included), plus the mailer. */
+export interface SendDeps extends IngestDeps {
   mailer: Mailer;
-  timers: Timers;
-  clock: Clock;
-  log: Log;
-  playbook: Playbook;
   /** Renders the email of one timer (templates, footer, headers); throws RedialError("invalid") for G5. */
   compose: (prospect: Prospect, timer: Timer) => OutgoingEmail;
 }

@@ -28,8 +28,11 @@ export function sendVerdict(prospect: Prospect, timer: Timer, playbook: Playbook
   });
   if (blocker) return { kind: "drop", rule: "G1", reason: blocker };
 
-  // G7: a drip never runs past the next call: if a call, callback or recycle has come due, the email is late.
-  const calls = prospect.timers.filter((t) => t.kind !== "email").map((t) => Date.parse(t.at));
+  // G7: a drip never runs past the next call: if a call, callback or recycle has come due, the email is
+  // late. A pending CRM notification (issue 4) is no call.
+  const calls = prospect.timers
+    .filter((t) => t.kind !== "email" && t.kind !== "notify")
+    .map((t) => Date.parse(t.at));
   if (calls.length && Math.min(...calls) <= nowDate.getTime()) {
     return { kind: "drop", rule: "G7", reason: "the next call is already due: the drip stops there (G7)" };
   }

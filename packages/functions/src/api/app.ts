@@ -9,6 +9,7 @@ import { openApiDocument } from "./openapi.ts";
 import { notFound, onError } from "./problem.ts";
 import { getCallQueue } from "./routes/call-queue.ts";
 import { postEvent } from "./routes/events.ts";
+import { getRecycledExport } from "./routes/exports.ts";
 import { getProspect } from "./routes/prospects.ts";
 import { addSuppression, listSuppressions, removeSuppression } from "./routes/suppressions.ts";
 import { unsubscribe, unsubscribePage } from "./routes/unsubscribe.ts";
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Hono {
   app.post("/v1/events", postEvent(deps));
   app.get("/v1/prospects/:id", operator, getProspect(deps));
   app.get("/v1/call-queue", operator, getCallQueue(deps));
+  app.get("/v1/exports/recycled", operator, getRecycledExport(deps));
   app.get("/v1/suppressions", operator, listSuppressions(deps));
   app.post("/v1/suppressions", operator, addSuppression(deps));
   app.delete("/v1/suppressions/:email", operator, removeSuppression(deps));

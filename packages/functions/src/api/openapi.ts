@@ -2,10 +2,19 @@
  * GET /openapi.json: OpenAPI 3.1 generated from the zod schemas the handlers validate with, so the
  * document cannot drift from the code. OpenAPI 3.1 schemas are JSON Schema 2020-12, zod's default.
  */
-import { InboundEvent, IngestResult, Profile, Prospect, QueueEntry, TimelineEntry } from "@redial/core";
+import {
+  EXPORT_COLUMNS,
+  InboundEvent,
+  IngestResult,
+  Profile,
+  Prospect,
+  QueueEntry,
+  TimelineEntry,
+} from "@redial/core";
 import { z } from "zod";
 import { PROBLEM_CONTENT_TYPE, Problem } from "./problem.ts";
 import { CallQueuePage, CallQueueQuery } from "./routes/call-queue.ts";
+import { ExportQuery } from "./routes/exports.ts";
 import { ProspectView } from "./routes/prospects.ts";
 import { NewSuppression, Suppression, SuppressionPage, SuppressionsQuery } from "./routes/suppressions.ts";
 
@@ -168,6 +177,23 @@ function buildDocument(): JsonObject {
             "200": json("One page of the queue.", "CallQueuePage"),
             "401": unauthenticated,
             "422": problem("A query parameter is not valid."),
+          },
+        },
+      },
+      "/v1/exports/recycled": {
+        get: {
+          operationId: "getRecycledExport",
+          summary:
+            "The weekly export on demand: prospects that entered the call queue in one ISO week, as CSV.",
+          parameters: queryParameters(ExportQuery),
+          responses: {
+            "200": {
+              description: `RFC 4180 CSV, UTF-8, header row: ${EXPORT_COLUMNS.join(", ")}.`,
+              content: { "text/csv": { schema: { type: "string" } } },
+            },
+            "401": unauthenticated,
+            "422": problem("Not an ISO week such as 2026-W48, or another parameter is not valid."),
+            "503": problem("The store is unavailable; retry later."),
           },
         },
       },

@@ -26,6 +26,8 @@ export function updated(ctx: RuleContext): Plan {
 
   const moved: { from: Timer; to: PlannedTimer }[] = [];
   for (const timer of ctx.state.timers) {
+    // A CRM notification (issue 4) is due now and retried on its own schedule, not a local time.
+    if (timer.kind === "notify") continue;
     let to: PlannedTimer | null = null;
     if (zoneChanged) to = reZone(ctx, timer, oldZone);
     if (tierChanged && timer.kind === "recycle" && timer.basis && TIER_RECYCLES.has(timer.rule)) {
