@@ -1,28 +1,34 @@
 /**
- * `npm run redial -- <command>`: the local runtime's command line. Small on purpose: `start` (what
- * `npm start` does) and `sign`, which signs a body file with the dev secret for use with curl.
+ * `npx redial <command>` (or `npm run redial -- <command>`): the local runtime's command line. Small on
+ * purpose: `start` (what `npm start` does), `sign`, which signs a body file with the dev secret for use
+ * with curl, and `export`, the weekly recycled-lead CSV read straight from the table.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { signWebhook } from "@redial/functions";
+import { EXPORT_HELP, runExport } from "./export-command.ts";
 import { start } from "./main.ts";
 import { DEV_WEBHOOK_SECRET } from "./runtime.ts";
 
 const HELP = `redial — the local runtime's command line
 
-Usage: npm run -s redial -- <command>
+Usage: npx redial <command>        (or: npm run -s redial -- <command>)
 
 Commands:
   start              start everything locally (the same as npm start)
   sign <file.json>   print the webhook-id, webhook-timestamp and webhook-signature headers for
                      the exact bytes of <file.json>, signed with REDIAL_WEBHOOK_SECRET (first of
                      several) or the dev secret. The timestamp is now: accepted for 5 minutes.
+  export [options]   the recycled-lead CSV of one ISO week (CONTRACT.md, "Weekly export"), read
+                     from the table of a running \`npm start\` (or AWS with --aws); options below
   help               this text
 
 Example:
   curl -i http://localhost:3000/v1/events -H 'content-type: application/json' \\
     -H @<(npm run -s redial -- sign event.json) --data-binary @event.json
-`;
+  npx redial export --week 2026-W48 --owner rep-7 --out w48.csv
+
+Export ${EXPORT_HELP.slice(EXPORT_HELP.indexOf("Options:")).replace("Options:", "options:")}`;
 
 export function signFile(path: string, secret: string, now = new Date()): string {
   const body = readFileSync(path);
@@ -55,6 +61,8 @@ async function cli(args: string[]): Promise<number> {
       }
       return 0;
     }
+    case "export":
+      return runExport(rest);
     case undefined:
     case "help":
     case "--help":
