@@ -1,5 +1,6 @@
 /** The benchmark's Markdown table (bench/results/latest.md). */
 import { DECIDE_VARIANTS, fmt, type Timed } from "./common.ts";
+import type { ExportResults } from "./export.ts";
 import type { TimerRunnerResults } from "./timer-runner.ts";
 
 export type Results = {
@@ -27,6 +28,7 @@ export type Results = {
   ingestToRaw: { ratio: number; target: number };
   requestsPerEvent: Record<string, number>;
   timerRunner: TimerRunnerResults; // timer runner (issue 3)
+  export: ExportResults; // the weekly export (issue 4)
 };
 
 export function toMarkdown(r: Results): string {
@@ -43,6 +45,7 @@ export function toMarkdown(r: Results): string {
     .map(([name, count]) => `${count} ${name}`)
     .join(" + ");
   const requestsPerStep = Object.values(timer.requestsPerStep).reduce((sum, n) => sum + n, 0);
+  const ex = r.export; // the weekly export (issue 4)
   return `# Redial benchmark
 
 ${r.generatedAt} · ${r.machine.os} · ${r.machine.cpus} × ${r.machine.cpuModel} · ${r.machine.memoryGiB} GiB · Node ${r.machine.node} · took ${r.durationSeconds} s
@@ -64,5 +67,9 @@ Timer runner: ${timer.note}
 | DynamoDB requests per applied event | ${requests} | | 1 BatchGetItem + 1 TransactWriteItems ${check(expected && onlyThose)} |
 | timer runner, email steps/s (16 workers, through SES local; ${fmt(timer.steps)} steps per round) | ${fmt(timer.medianPerSecond)} | ${perSecond(timer.runs)} | ÷ raw TransactWriteItems: ${timer.ratioToRaw} |
 | DynamoDB requests per email step | ${perStep} | | ≤ 3 ${check(requestsPerStep <= 3)} |
+| export of ${fmt(ex.rows)} rows as CSV through the route, ms (own process, ${ex.heapCapMiB} MiB heap cap) | ${fmt(ex.medianExportMs)} | ${ex.export.map((run) => fmt(run.ms)).join(", ")} | |
+| raw paginated Query of the same index, ms (own process, same cap) | ${fmt(ex.medianRawMs)} | ${ex.raw.map((run) => fmt(run.ms)).join(", ")} | |
+| export ÷ raw (time) | ${ex.ratio} | | ≤ ${ex.targets.toRaw} ${check(ex.ratio <= ex.targets.toRaw)} |
+| export peak RSS, MiB (raw's: ${ex.raw.map((run) => run.maxRssMiB).join(", ")}) | ${fmt(ex.maxRssMiB)} | ${ex.export.map((run) => run.maxRssMiB).join(", ")} | < ${ex.targets.maxRssMiB} ${check(ex.maxRssMiB < ex.targets.maxRssMiB)} |
 `;
 }

@@ -11,6 +11,8 @@
  * 4. The timer runner (issue 3): runDueTimer on due nurture emails, 16 concurrent workers, with the
  *    runtime's store, clock and the SES v2 local server; email steps per second next to (3)'s raw
  *    TransactWriteItems, and DynamoDB requests per email step.
+ * 5. The weekly export (issue 4): 100,000 rows as CSV through the route next to a raw paginated Query
+ *    of the same index, each in its own child process, time and peak RSS (bench/export.ts).
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -45,6 +47,7 @@ import {
   TARGETS,
   type Timed,
 } from "./common.ts";
+import { benchExport, EXPORT_ROUNDS, EXPORT_ROWS } from "./export.ts";
 import { toMarkdown } from "./report.ts";
 import { benchTimerRunner, TIMER_PER_WORKER, TIMER_ROUNDS } from "./timer-runner.ts";
 
@@ -106,6 +109,12 @@ async function main() {
     );
     const timerRunner = await benchTimerRunner(runtime, template, rawPerSecond);
 
+    // ——— the weekly export (issue 4) ———
+    log(
+      `export: ${fmt(EXPORT_ROWS)} queue-history rows, ${EXPORT_ROUNDS} interleaved rounds next to a raw Query`,
+    );
+    const exportResults = await benchExport(runtime);
+
     const results = {
       generatedAt: new Date().toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -161,6 +170,8 @@ async function main() {
       requestsPerEvent,
       // ——— timer runner (issue 3) ———
       timerRunner,
+      // ——— the weekly export (issue 4) ———
+      export: exportResults,
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);

@@ -183,3 +183,39 @@ describe("R13: the CRM updated the profile", () => {
     expect(last.next.profile.title).toBe("COO");
   });
 });
+
+describe("a call retry comes due (R2, R8): into the queue, in the same cycle", () => {
+  it("R2's retry: the other half of the day, no new cycle, counters and the note email kept", () => {
+    const { state } = chain([softNo(MON_10AM)]);
+    const { timer, decision: d } = fire(state, "call");
+    expect(d.rule).toBe("R2");
+    expect(d.next.queue).toMatchObject({
+      reason: "retry",
+      cycle: 1,
+      dueAt: timer.at,
+      suggestedHalf: "afternoon",
+    });
+    expect(d.next).toMatchObject({ status: "retrying", cycle: 1, counters: { softNos: 1 } });
+    // Only the fired timer is done: nothing else is cancelled.
+    expect(d.timersRemoved.map((t) => t.id)).toEqual([timer.id]);
+    expect(d.next.timers).toEqual(state.timers.filter((t) => t.id !== timer.id));
+  });
+
+  it("the next soft no after the retry is the second of the cycle (R3), and closes the entry", () => {
+    const { state } = chain([softNo(MON_10AM)]);
+    const { timer, decision } = fire(state, "call");
+    const { last } = chain([softNo(new Date(Date.parse(timer.at) + 3_600_000).toISOString())], {
+      start: decision.next,
+    });
+    expect(last.rule).toBe("R3");
+    expect(last.next.queue).toBeUndefined();
+  });
+
+  it("R8 with a voicemail: the half-day the voicemail named", () => {
+    const { state } = chain([event("call.no_answer", MON_10AM, { voicemail: true })]);
+    const d = fire(state, "call").decision;
+    expect(d.rule).toBe("R8");
+    expect(d.next.queue).toMatchObject({ reason: "retry", suggestedHalf: "morning", cycle: 1 });
+    expect(d.next.counters.noAnswers).toBe(1);
+  });
+});

@@ -281,3 +281,42 @@ describe("two soft noes → the tier's delay → back in the queue → in Monday
     expect(runtime.loop.jobRuns.some((run) => Date.parse(run.at) === monday.toMillis())).toBe(true);
   });
 });
+
+describe("a call retry (R2) in the queue", () => {
+  it("enters the rep's queue in the same cycle, and is not a lead that came back (not exported)", async () => {
+    const id = "retry:r2";
+    const start = await api.clock({ to: "2028-04-11T14:00:00Z" }); // Tue 10:00 EDT
+    const first = await api.event({
+      type: "call.rejected",
+      occurredAt: start,
+      reason: "no_budget",
+      prospect: prospect(id),
+    });
+    const call = first.decision.actions.find((a) => a.type === "call");
+    expect(call?.half).toBe("afternoon");
+
+    await api.clock({ to: plus(call?.at ?? "", 60_000) });
+    const entry = (await queued(id))?.entry;
+    expect(entry).toMatchObject({
+      reason: "retry",
+      cycle: 1,
+      suggestedHalf: "afternoon",
+      lastOutcome: { reason: "no_budget" },
+    });
+
+    const week = DateTime.fromISO(entry?.enteredAt ?? "", { zone: "America/New_York" }).toFormat(
+      "kkkk-'W'WW",
+    );
+    const csv = await (await api.operator(`/v1/exports/recycled?week=${week}`)).text();
+    expect(parseCsv(csv).map((row) => row.prospect_id)).not.toContain(id);
+
+    const second = await api.event({
+      type: "call.rejected",
+      occurredAt: await api.clock({ advance: "PT1H" }),
+      reason: "all_set",
+      prospect: prospect(id),
+    });
+    expect(second.decision.rule).toBe("R3"); // the retry did not reset the cycle's count
+    expect(await queued(id)).toBeUndefined();
+  });
+});

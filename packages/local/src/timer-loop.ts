@@ -3,7 +3,7 @@
  * moves, it reads the due index (`store.listDueTimers`) and runs what came due, oldest first. The
  * store stays the truth (ARCHITECTURE.md), so the loop needs no schedule of its own and a restart
  * loses nothing. Every timer goes through core's runDueTimer, as in AWS: emails are sent, recycles and
- * callbacks enter the call queue (R12); call retries are reported once (the rep's CRM task).
+ * callbacks enter the call queue (R12), call retries too (R2, R8), CRM notices are delivered.
  */
 import { type DueResult, runDueTimer, type SendDeps, type TimerKind } from "@redial/core";
 
@@ -17,8 +17,8 @@ export interface FiredTimer {
   rule: string;
   /**
    * `applied`: a recycle or callback decided (see `decision`); `sent`, `deferred`, `dropped`, `held`,
-   * `unknown`, `failed` for an email (see `detail`); `stale`: no longer pending when run; `due`: a call
-   * retry, reported once and left pending; `failed` with `error`: retried on the next tick.
+   * `unknown`, `failed` for an email (see `detail`); `stale`: no longer pending when run; `failed` with
+   * `error`: retried on the next tick.
    */
   result: DueResult["result"] | "failed";
   decision?: { rule: string; applied: boolean; status: string };
@@ -64,8 +64,6 @@ export class TimerLoop {
   readonly #afterEach: (() => Promise<void>) | undefined;
   readonly #intervalMs: number;
   readonly #batchSize: number;
-  /** Email/call timers already reported, so each is reported once while it stays pending. */
-  readonly #reported = new Set<string>();
   readonly #jobs: { job: RecurringJob; due: Date; slot: Date; tries: number }[];
   /** Every job run so far, newest last (the dev routes and tests read it). */
   readonly jobRuns: JobRun[] = [];
@@ -144,16 +142,16 @@ export class TimerLoop {
     return run;
   }
 
-  /** The earliest timer due by `target` that was neither reported nor tried, as "<key>@<at>". */
+  /** The earliest timer due by `target` not tried yet in this move, as "<key>@<at>". */
   async #nextDue(target: Date, tried: Set<string>): Promise<string | undefined> {
     const due = await this.#deps.store.listDueTimers(
       target,
-      this.#batchSize + this.#reported.size + tried.size,
+      this.#batchSize + tried.size,
     );
     for (const { prospectId, timer } of due) {
       const key = `${prospectId}#${timer.id}`;
       const attempt = `${key}@${timer.at}`;
-      if (!this.#reported.has(key) && !tried.has(attempt)) return attempt;
+      if (!tried.has(attempt)) return attempt;
     }
     return undefined;
   }
@@ -175,20 +173,17 @@ export class TimerLoop {
     /** Timers this run handled, or that a decision of it cancelled (R12 drops the old cycle's drip). */
     const done = new Set<string>();
     for (;;) {
-      // Reported email/call timers stay in the due index; read past them.
-      const limit = this.#batchSize + this.#reported.size;
+      const limit = this.#batchSize;
       const due = await this.#deps.store.listDueTimers(now, limit);
       let progressed = false;
       for (const { prospectId, timer } of due) {
         const key = `${prospectId}#${timer.id}`;
-        if (this.#reported.has(key) || done.has(key)) continue;
+        if (done.has(key)) continue;
         done.add(key);
         progressed = true;
         const base = { prospectId, timerId: timer.id, kind: timer.kind, at: timer.at, rule: timer.rule };
         try {
           const outcome = await runDueTimer({ prospectId, timerId: timer.id, kind: timer.kind }, this.#deps);
-          // A call retry stays pending (the rep's task): report it once, then read past it.
-          if (outcome.result === "due") this.#reported.add(key);
           this.#deps.log.info("timer.fired", { ...base, ...outcome });
           fired.push({ ...base, ...outcome });
           await this.#afterEach?.();
@@ -197,10 +192,7 @@ export class TimerLoop {
           fired.push({ ...base, result: "failed", error: (error as Error).message });
         }
       }
-      if (due.length < limit) {
-        this.#forgetGone(due.map(({ prospectId, timer }) => `${prospectId}#${timer.id}`));
-        return fired;
-      }
+      if (due.length < limit) return fired;
       if (!progressed) return fired; // a full page already handled in this run: failures wait for the next tick
     }
   }
@@ -237,11 +229,5 @@ export class TimerLoop {
       state.slot = state.job.next(state.slot > now ? state.slot : now);
       state.due = state.slot;
     }
-  }
-
-  /** A reported timer that left the due index (sent, cancelled) need not be remembered. */
-  #forgetGone(stillDue: string[]) {
-    const due = new Set(stillDue);
-    for (const key of this.#reported) if (!due.has(key)) this.#reported.delete(key);
   }
 }

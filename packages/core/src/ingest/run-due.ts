@@ -9,15 +9,13 @@ import type { TimerKind } from "../schemas/prospect.ts";
 import type { SendOutcome } from "../send/outcome.ts";
 import type { SendDeps } from "../send/run-email.ts";
 import { runEmailTimer } from "../send/run-email.ts";
-import { actsOn, runTimer } from "./run-timer.ts";
+import { runTimer } from "./run-timer.ts";
 
 export type DueResult =
   | { result: "applied"; decision: { rule: string; applied: boolean; status: string } }
   | { result: "stale" }
   /** An email another run is sending right now. */
   | { result: "in_flight" }
-  /** A call retry came due: the rep's CRM task; nothing for Redial to do yet. */
-  | { result: "due" }
   | { result: SendOutcome["kind"]; detail: string; messageId?: string }
   /** A CRM notification (issue 4): delivered, failed (retried later) or dead-lettered. */
   | { result: "delivered" | "dead_lettered"; detail: string };
@@ -36,7 +34,6 @@ export async function runDueTimer(
     };
   }
   if (key.kind === "notify") return runNotifyTimer(key, deps);
-  if (!actsOn({ kind: key.kind })) return { result: "due" };
   const decision = await runTimer(key, deps);
   if (!decision) return { result: "stale" };
   return {

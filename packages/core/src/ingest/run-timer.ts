@@ -1,7 +1,7 @@
 /**
  * runTimer(): a stored timer came due. Reloads the prospect and lets decide() judge it: a timer that
- * is no longer pending is stale and changes nothing. Recycles and callbacks enter the call queue (R12);
- * email and call timers are reported due and left pending (the drip engine is the next issue).
+ * is no longer pending is stale and changes nothing. Recycles and callbacks enter the call queue and
+ * start a new cycle (R12); call retries enter it in the same cycle (R2, R8). Emails go through send/run-email.ts.
  */
 import { decide } from "../decide/decide.ts";
 import type { Decision } from "../decide/types.ts";
@@ -14,11 +14,9 @@ import { syncTimers, timelineEntry } from "./ingest.ts";
 
 const MAX_ATTEMPTS = 10;
 
-/**
- * The timers the runner acts on today: recycles and callbacks (R12). Email and call timers come due
- * and stay pending until the drip engine (the next issue) runs them; the local loop reports them.
- */
-export const actsOn = (timer: Pick<Timer, "kind">) => timer.kind === "recycle" || timer.kind === "callback";
+/** The timers this runner decides on: everything that puts a prospect in the call queue. */
+export const actsOn = (timer: Pick<Timer, "kind">) =>
+  timer.kind === "recycle" || timer.kind === "callback" || timer.kind === "call";
 
 export async function runTimer(
   key: { prospectId: string; timerId: string },

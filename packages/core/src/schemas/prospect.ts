@@ -74,7 +74,8 @@ export const QueueEntry = z.object({
   enteredAt: DateTime,
   dueAt: DateTime,
   ownerId: z.string(),
-  reason: z.enum(["recycle", "callback"]),
+  /** `retry`: a call retry of the same cycle (R2, R8); `recycle`/`callback` start a new one (R12). */
+  reason: z.enum(["recycle", "callback", "retry"]),
   cycle: z.number().int(),
   suggestedHalf: HalfDay,
   suggestedWindow: Window,

@@ -12,7 +12,7 @@ import { noAnswer } from "./r8-no-answer.ts";
 import { engaged } from "./r9-engaged.ts";
 import { converted } from "./r10-converted.ts";
 import { bounced } from "./r11-bounce.ts";
-import { enterQueue } from "./r12-enter-queue.ts";
+import { callDue, enterQueue } from "./r12-enter-queue.ts";
 import { updated } from "./r13-updated.ts";
 
 type OptOut =
@@ -61,6 +61,7 @@ export function chooseRule(ctx: RuleContext): Plan {
           cancel: "none",
         };
       if (timer.kind === "recycle" || timer.kind === "callback") return enterQueue(ctx, timer);
+      if (timer.kind === "call") return callDue(ctx, timer);
       return {
         rule: timer.rule as Plan["rule"],
         applied: false,
