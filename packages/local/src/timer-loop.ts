@@ -144,10 +144,7 @@ export class TimerLoop {
 
   /** The earliest timer due by `target` not tried yet in this move, as "<key>@<at>". */
   async #nextDue(target: Date, tried: Set<string>): Promise<string | undefined> {
-    const due = await this.#deps.store.listDueTimers(
-      target,
-      this.#batchSize + tried.size,
-    );
+    const due = await this.#deps.store.listDueTimers(target, this.#batchSize + tried.size);
     for (const { prospectId, timer } of due) {
       const key = `${prospectId}#${timer.id}`;
       const attempt = `${key}@${timer.at}`;
