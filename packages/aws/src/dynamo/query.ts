@@ -158,10 +158,17 @@ export async function* streamRange(
         }),
       ),
     );
-  let next: ReturnType<typeof page> | undefined = page(undefined);
+  // A reader that stops early (a client hung up) leaves a prefetch in flight; its failure then has
+  // no one to report to and must not become an unhandled rejection. Awaiting it still throws.
+  const prefetch = (start: QueryCommandInput["ExclusiveStartKey"]) => {
+    const request = page(start);
+    request.catch(() => {});
+    return request;
+  };
+  let next: Promise<QueryCommandOutput> | undefined = prefetch(undefined);
   while (next) {
     const out: QueryCommandOutput = await next;
-    next = out.LastEvaluatedKey ? page(out.LastEvaluatedKey) : undefined;
+    next = out.LastEvaluatedKey ? prefetch(out.LastEvaluatedKey) : undefined;
     yield* (out.Items ?? []) as Item[];
   }
 }
