@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { signWebhook } from "@redial/functions";
+import { runDoctor } from "./doctor.ts";
 import { EXPORT_HELP, runExport } from "./export-command.ts";
 import { start } from "./main.ts";
 import { DEV_WEBHOOK_SECRET } from "./runtime.ts";
@@ -21,6 +22,9 @@ Commands:
                      several) or the dev secret. The timestamp is now: accepted for 5 minutes.
   export [options]   the recycled-lead CSV of one ISO week (CONTRACT.md, "Weekly export"), read
                      from the table of a running \`npm start\` (or AWS with --aws); options below
+  doctor --stage <s> check a deployed stage with your AWS credentials (SES sandbox, identity and
+                     DKIM, configuration set, schedule group, table PITR/TTL) and say what to fix;
+                     \`npx redial doctor --help\` for the options (docs/deploy.md)
   help               this text
 
 Example:
@@ -63,6 +67,8 @@ async function cli(args: string[]): Promise<number> {
     }
     case "export":
       return runExport(rest);
+    case "doctor":
+      return runDoctor(rest);
     case undefined:
     case "help":
     case "--help":
