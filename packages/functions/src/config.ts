@@ -3,7 +3,7 @@
  * with every wrong variable named at once, and without echoing a secret's value.
  */
 import { TimeZone } from "@redial/core";
-import { z } from "zod";
+import * as z from "zod";
 import { decodeSecret } from "./api/webhook-signature.ts";
 
 const words = (value: string, separator: string | RegExp) =>

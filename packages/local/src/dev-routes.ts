@@ -7,7 +7,7 @@
 import { DateTime, invalid, RedialError } from "@redial/core";
 import { Hono } from "hono";
 import { Duration } from "luxon";
-import { z } from "zod";
+import * as z from "zod";
 import type { DevClock } from "./clock.ts";
 import type { FiredTimer, TimerLoop } from "./timer-loop.ts";
 

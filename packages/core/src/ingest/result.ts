@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Action, Status } from "../schemas/prospect.ts";
 
 /** The body of a 202/200 answer to `POST /v1/events` (CONTRACT.md). */

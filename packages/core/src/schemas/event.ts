@@ -3,7 +3,7 @@
  * Defined once here; the API validates with it and publishes it in /openapi.json.
  */
 import { IANAZone } from "luxon";
-import { z } from "zod";
+import * as z from "zod";
 
 export const Tier = z.enum(["A", "B", "C"]).describe("Potential worth: A high, B default, C low.");
 export type Tier = z.infer<typeof Tier>;

@@ -2,7 +2,7 @@
  * The playbook's shape. `playbook/playbook.yaml` is parsed into this at load time; a bad file fails
  * with a message that names the field (see playbook/load.ts).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { TimeZone } from "./event.ts";
 
 const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected a local time HH:MM");

@@ -3,7 +3,7 @@
  * Stored whole as one DynamoDB item (timeline entries are separate items), so every decision reads it
  * once and writes it once, guarded by `version`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { DateTime, Owner, RejectionReason, Tier, TimeZone } from "./event.ts";
 
 export const Status = z.enum([

@@ -4,7 +4,7 @@
  * is SES's event publishing record ("Contents of event data that Amazon SES publishes", SES
  * Developer Guide). Pure: parsing and mapping only; the handler loads, decides and stores.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { InternalEvent } from "../decide/types.ts";
 import { invalid } from "../errors.ts";
 import { prospectFromTag, prospectTag } from "../send/compose.ts";

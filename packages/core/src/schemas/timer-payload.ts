@@ -3,7 +3,7 @@
  * Only a locator: the runner reloads the prospect and re-checks the timer, because DynamoDB is the
  * truth and a trigger may be late, duplicated or stale. `kind` and `at` are there for logs and triage.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { DateTime } from "./event.ts";
 import { TimerKind } from "./prospect.ts";
 

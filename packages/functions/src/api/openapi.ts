@@ -11,7 +11,7 @@ import {
   QueueEntry,
   TimelineEntry,
 } from "@redial/core";
-import { z } from "zod";
+import * as z from "zod";
 import { PROBLEM_CONTENT_TYPE, Problem } from "./problem.ts";
 import { CallQueuePage, CallQueueQuery } from "./routes/call-queue.ts";
 import { ExportQuery } from "./routes/exports.ts";

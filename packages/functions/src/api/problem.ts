@@ -6,7 +6,7 @@ import { type ErrorKind, type Log, RedialError } from "@redial/core";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import * as z from "zod";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 

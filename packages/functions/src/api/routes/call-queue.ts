@@ -1,7 +1,7 @@
 /** GET /v1/call-queue: due callbacks and recycles, oldest first, for one rep or the whole team. */
 import { DateTime, invalid, Profile, QueueEntry } from "@redial/core";
 import type { Handler } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppDeps } from "../app.ts";
 
 export const CallQueueQuery = z.object({

@@ -6,7 +6,7 @@
 import { Readable } from "node:stream";
 import { exportFileName, invalid, isoWeek, previousWeek, recycledRows } from "@redial/core";
 import type { Handler } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { csvStream } from "../../export/csv.ts";
 import type { AppDeps } from "../app.ts";
 

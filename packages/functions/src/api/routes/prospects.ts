@@ -1,7 +1,7 @@
 /** GET /v1/prospects/:id: what an operator needs to answer "why did Redial do that?". */
 import { Prospect, RedialError, TimelineEntry } from "@redial/core";
 import type { Handler } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppDeps } from "../app.ts";
 
 /** The answer's shape, published in /openapi.json. */

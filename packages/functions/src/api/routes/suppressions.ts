@@ -5,7 +5,7 @@
  */
 import { invalid, RedialError } from "@redial/core";
 import type { Handler } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppDeps } from "../app.ts";
 import { readBody } from "./events.ts";
 
