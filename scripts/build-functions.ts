@@ -1,0 +1,179 @@
+/**
+ * `npm run build:functions`: every Lambda entry bundled with esbuild as SST builds it for the
+ * nodejs22.x runtime (one ESM file, node22, minified), into `.build/functions/<name>/index.mjs`, with
+ * a size report in `.build/functions/sizes.json`. Fails when a bundle is over its budget: 1 MB for
+ * the API, 500 KB for the others, minified.
+ *
+ * - Entries: every `packages/functions/src/**\/lambda.ts` (named by its folder: `api`, `timers`, …)
+ *   and `reconcile.ts` (named `<folder>-reconcile`).
+ * - `@aws-sdk/*` is external: the Lambda Node.js 18+ runtimes ship the AWS SDK for JavaScript v3, so
+ *   a bundle imports it from the runtime. It is the only thing left out of the budget.
+ * - The playbook and its templates are embedded: the banner sets `globalThis.__REDIAL_EMBEDDED__`
+ *   (packages/functions/src/playbook.ts) before any bundled code runs, so a bundle reads no files.
+ * - The `createRequire` banner lets bundled CommonJS dependencies `require()` Node's built-ins.
+ */
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build, type Metafile } from "esbuild";
+import type { EmbeddedPlaybook } from "../packages/functions/src/playbook.ts";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const OUT_DIR = join(ROOT, ".build/functions");
+const SOURCE_DIR = join(ROOT, "packages/functions/src");
+const PLAYBOOK_DIR = join(ROOT, "playbook");
+
+/** Minified bytes of index.mjs, AWS SDK excluded (external). 1 MB = 1,000,000 bytes. */
+export const BUDGETS = { api: 1_000_000, other: 500_000 } as const;
+
+export interface FunctionEntry {
+  name: string;
+  /** Relative to the repository root. */
+  entry: string;
+}
+
+export interface FunctionSize {
+  name: string;
+  entry: string;
+  /** Relative to the repository root. */
+  bundle: string;
+  bytes: number;
+  gzipBytes: number;
+  budget: number;
+  withinBudget: boolean;
+  /** The largest contributors (a package, or `packages/<name>` for the monorepo's own), bytes in the output. */
+  largest: { input: string; bytes: number }[];
+}
+
+export interface BuildReport {
+  builtAt: string;
+  esbuild: { platform: "node"; format: "esm"; target: string; minify: true; external: string[] };
+  functions: FunctionSize[];
+  ok: boolean;
+}
+
+/** The Lambda entries, found by file name so a new one is built (and budgeted) without a list to edit. */
+export function functionEntries(): FunctionEntry[] {
+  const files = readdirSync(SOURCE_DIR, { recursive: true, encoding: "utf8" })
+    .filter((file) => ["lambda.ts", "reconcile.ts"].includes(basename(file)))
+    .sort();
+  return files.map((file) => {
+    const folder = basename(dirname(join(SOURCE_DIR, file)));
+    const name = basename(file) === "lambda.ts" ? folder : `${folder}-${basename(file, ".ts")}`;
+    return { name, entry: relative(ROOT, join(SOURCE_DIR, file)) };
+  });
+}
+
+/** `playbook/playbook.yaml` and `playbook/templates/*.liquid` as text, for the bundles' banner. */
+export function embeddedPlaybook(): EmbeddedPlaybook {
+  const templatesDir = join(PLAYBOOK_DIR, "templates");
+  const templates = Object.fromEntries(
+    readdirSync(templatesDir)
+      .filter((file) => file.endsWith(".liquid"))
+      .sort()
+      .map((file) => [file.slice(0, -".liquid".length), readFileSync(join(templatesDir, file), "utf8")]),
+  );
+  return {
+    file: "playbook.yaml",
+    yaml: readFileSync(join(PLAYBOOK_DIR, "playbook.yaml"), "utf8"),
+    templates,
+  };
+}
+
+export const budgetFor = (name: string) => (name === "api" ? BUDGETS.api : BUDGETS.other);
+
+const ESBUILD = {
+  platform: "node",
+  format: "esm",
+  target: "node22",
+  minify: true,
+  external: ["@aws-sdk/*"],
+} as const;
+
+/** The banner every bundle starts with: `require` for CommonJS dependencies, then the embedded playbook. */
+export function banner(embedded: EmbeddedPlaybook = embeddedPlaybook()): string {
+  return [
+    'import { createRequire as __redialCreateRequire } from "node:module";',
+    "const require = __redialCreateRequire(import.meta.url);",
+    `globalThis.__REDIAL_EMBEDDED__ = ${JSON.stringify(embedded)};`,
+  ].join("\n");
+}
+
+export async function buildFunctions(outDir = OUT_DIR): Promise<BuildReport> {
+  rmSync(outDir, { recursive: true, force: true });
+  const js = banner();
+  const functions: FunctionSize[] = [];
+  for (const { name, entry } of functionEntries()) {
+    const outfile = join(outDir, name, "index.mjs");
+    const result = await build({
+      ...ESBUILD,
+      external: [...ESBUILD.external],
+      entryPoints: [join(ROOT, entry)],
+      bundle: true,
+      outfile,
+      sourcemap: false,
+      legalComments: "none",
+      banner: { js },
+      metafile: true,
+      logLevel: "warning",
+    });
+    const code = readFileSync(outfile);
+    const budget = budgetFor(name);
+    functions.push({
+      name,
+      entry,
+      bundle: relative(ROOT, outfile),
+      bytes: code.length,
+      gzipBytes: gzipSync(code).length,
+      budget,
+      withinBudget: code.length <= budget,
+      largest: largestInputs(result.metafile),
+    });
+  }
+  const report: BuildReport = {
+    builtAt: new Date().toISOString(),
+    esbuild: { ...ESBUILD, external: [...ESBUILD.external] },
+    functions,
+    ok: functions.every((f) => f.withinBudget),
+  };
+  writeFileSync(join(outDir, "sizes.json"), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+/** Output bytes per package (node_modules/<pkg>) or monorepo package, largest first. */
+function largestInputs(metafile: Metafile, count = 6): { input: string; bytes: number }[] {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path) ?? /(packages\/[^/]+)/.exec(path) ?? undefined;
+      const key = match?.[1] ?? path;
+      totals.set(key, (totals.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([input, bytes]) => ({ input, bytes }));
+}
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+
+export function formatReport(report: BuildReport): string {
+  const lines = report.functions.map(
+    (f) =>
+      `${f.withinBudget ? "ok  " : "OVER"} ${f.name.padEnd(18)} ${kb(f.bytes).padStart(10)} (gzip ${kb(f.gzipBytes)}) budget ${kb(f.budget)}  ${f.bundle}`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const report = await buildFunctions();
+  process.stdout.write(formatReport(report));
+  process.stdout.write(`sizes: ${relative(ROOT, join(OUT_DIR, "sizes.json"))}\n`);
+  if (!report.ok) {
+    process.stderr.write("build:functions: a bundle is over its size budget\n");
+    process.exit(1);
+  }
+}
