@@ -2,7 +2,7 @@
 
 /**
  * Redial on AWS. Thin on purpose: each resource family lives in stacks/ (ARCHITECTURE.md), and this
- * file only imports them in order and returns the outputs. `npx sst deploy --stage prod`.
+ * file only imports them and returns the outputs. `npx sst deploy --stage prod`.
  * The SST CLI cannot run on our dev machines (it downloads Pulumi first); test/stacks loads these
  * modules with a recording stand-in for the SST globals and checks the wiring instead.
  */
@@ -17,9 +17,22 @@ export default $config({
     };
   },
   async run() {
-    const { secrets } = await import("./stacks/secrets");
     const { table } = await import("./stacks/storage");
+    const { scheduleGroup } = await import("./stacks/scheduler");
     const { api } = await import("./stacks/api");
-    return { api: api.url, table: table.name, secrets: Object.keys(secrets).join(",") };
+    const { email, configSet } = await import("./stacks/email");
+    const { timerRunner } = await import("./stacks/timers");
+    const { exportTimezone } = await import("./stacks/jobs");
+    const { alarmTopic } = await import("./stacks/alarms");
+    return {
+      api: api.url,
+      table: table.name,
+      sender: email.sender,
+      configurationSet: configSet.configurationSetName,
+      scheduleGroup: scheduleGroup.name,
+      timerRunner: timerRunner.name,
+      exportTimezone,
+      alarms: alarmTopic.arn,
+    };
   },
 });

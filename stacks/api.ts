@@ -1,26 +1,44 @@
-import { stageConfig } from "./config";
-import { secrets } from "./secrets";
+import { functionDefaults, optionalEnv, playbookEnv, stageConfig } from "./config";
+import { schedulerEnv, schedulerPermissions } from "./scheduler";
+import { crmWebhookEnv, secrets, webhookSecretEnv } from "./secrets";
 import { table } from "./storage";
 
-/** The public API: one HTTP API, one Lambda serving the Hono app (packages/functions/src/api/app.ts). */
-export const api = new sst.aws.ApiGatewayV2("Api");
+/**
+ * The public API: one HTTP API, one Lambda serving the Hono app (packages/functions/src/api/app.ts).
+ * REDIAL_API_DOMAIN at deploy time puts it on a custom domain (DNS in Route 53 by default).
+ */
+const domain = optionalEnv("REDIAL_API_DOMAIN");
 
-api.route("$default", {
+export const api = new sst.aws.ApiGatewayV2("Api", domain ? { domain } : {});
+
+/** Unsubscribe links and the export mail point here: REDIAL_PUBLIC_URL, else the domain, else the API's URL. */
+export const publicUrl = optionalEnv("REDIAL_PUBLIC_URL") ?? (domain ? `https://${domain}` : api.url);
+
+/** What every function's loadConfig() requires, whatever the function does. */
+export const baseEnv = {
+  ...webhookSecretEnv,
+  REDIAL_API_TOKEN: secrets.apiToken.value,
+  REDIAL_PUBLIC_URL: publicUrl,
+  REDIAL_TABLE_NAME: table.name,
+  ...playbookEnv,
+  ...stageConfig,
+};
+
+export const apiFunction = new sst.aws.Function("ApiFunction", {
+  ...functionDefaults,
   handler: "packages/functions/src/api/lambda.handler",
-  runtime: "nodejs22.x",
-  architecture: "arm64",
   memory: "512 MB",
   timeout: "10 seconds",
-  link: [table, ...Object.values(secrets)],
-  // The playbook a team edits ships next to the code; loadPlaybook() reads REDIAL_PLAYBOOK.
-  copyFiles: [{ from: "playbook", to: "playbook" }],
+  // The table: SST grants the function DynamoDB access on it and its indexes.
+  link: [table],
+  // Ingest plans and cancels timers; the API sends no email.
+  permissions: schedulerPermissions,
   environment: {
-    REDIAL_TABLE_NAME: table.name,
-    REDIAL_WEBHOOK_SECRET: secrets.webhook.value,
-    REDIAL_API_TOKEN: secrets.apiToken.value,
-    REDIAL_PLAYBOOK: "playbook/playbook.yaml",
-    // Unsubscribe links point here; a custom domain overrides it.
-    REDIAL_PUBLIC_URL: process.env.REDIAL_PUBLIC_URL ?? api.url,
-    ...stageConfig,
+    ...baseEnv,
+    ...schedulerEnv,
+    ...crmWebhookEnv,
+    REDIAL_UNSUBSCRIBE_KEY: secrets.unsubscribeKey.value,
   },
 });
+
+api.route("$default", apiFunction.arn);

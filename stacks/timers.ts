@@ -1,0 +1,53 @@
+import { baseEnv } from "./api";
+import { functionDefaults, functionName } from "./config";
+import { sendingEnv, sesPermissions } from "./email";
+import { schedulerEnv, schedulerPermissions, TIMER_RUNNER } from "./scheduler";
+import { crmWebhookEnv, secrets } from "./secrets";
+import { table } from "./storage";
+
+/**
+ * The timer runner (EventBridge Scheduler's target, stacks/scheduler.ts) and the daily reconciliation
+ * that runs timers whose schedule went missing. Both run core's runDueTimer: they send email, plan and
+ * cancel the next timers, and deliver CRM notices (10 s per attempt, hence 30 s).
+ */
+const runnerArgs = {
+  ...functionDefaults,
+  link: [table],
+  permissions: [...schedulerPermissions, ...sesPermissions],
+  environment: {
+    ...baseEnv,
+    ...schedulerEnv,
+    ...sendingEnv,
+    ...crmWebhookEnv,
+    REDIAL_UNSUBSCRIBE_KEY: secrets.unsubscribeKey.value,
+  },
+};
+
+export const timerRunner = new sst.aws.Function(TIMER_RUNNER, {
+  ...runnerArgs,
+  handler: "packages/functions/src/timers/lambda.handler",
+  memory: "512 MB",
+  timeout: "30 seconds",
+  transform: {
+    // The name schedulerEnv's REDIAL_TIMER_TARGET_ARN was built from.
+    function: (args) => {
+      args.name = functionName(TIMER_RUNNER);
+    },
+  },
+});
+
+export const reconcileFunction = new sst.aws.Function("ReconcileTimers", {
+  ...runnerArgs,
+  handler: "packages/functions/src/timers/reconcile.handler",
+  memory: "512 MB",
+  // Up to 2,000 timers a run (reconcile.ts); the rest waits for the next day.
+  timeout: "15 minutes",
+});
+
+/** Daily at 03:30 UTC, a quiet hour for most sales teams; overdue by 15 minutes or more only. */
+export const reconcileCron = new sst.aws.CronV2("ReconcileTimersDaily", {
+  function: reconcileFunction.arn,
+  schedule: "cron(30 3 * * ? *)",
+  timezone: "UTC",
+  retries: 2,
+});
