@@ -1,4 +1,6 @@
 /** The benchmark's Markdown table (bench/results/latest.md). */
+
+import { type ColdStartResults, coldStartRows } from "./cold-start.ts";
 import { DECIDE_VARIANTS, fmt, type Timed } from "./common.ts";
 import type { ExportResults } from "./export.ts";
 import type { TimerRunnerResults } from "./timer-runner.ts";
@@ -29,6 +31,7 @@ export type Results = {
   requestsPerEvent: Record<string, number>;
   timerRunner: TimerRunnerResults; // timer runner (issue 3)
   export: ExportResults; // the weekly export (issue 4)
+  coldStart: ColdStartResults; // cold start (issue 5)
 };
 
 export function toMarkdown(r: Results): string {
@@ -71,5 +74,5 @@ Timer runner: ${timer.note}
 | raw paginated Query of the same index, ms (own process, same cap) | ${fmt(ex.medianRawMs)} | ${ex.raw.map((run) => fmt(run.ms)).join(", ")} | |
 | export ÷ raw (time) | ${ex.ratio} | | ≤ ${ex.targets.toRaw} ${check(ex.ratio <= ex.targets.toRaw)} |
 | export peak RSS, MiB (raw's: ${ex.raw.map((run) => run.maxRssMiB).join(", ")}) | ${fmt(ex.maxRssMiB)} | ${ex.export.map((run) => run.maxRssMiB).join(", ")} | < ${ex.targets.maxRssMiB} ${check(ex.maxRssMiB < ex.targets.maxRssMiB)} |
-`;
+${coldStartRows(r.coldStart)}`;
 }

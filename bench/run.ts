@@ -13,6 +13,12 @@
  *    TransactWriteItems, and DynamoDB requests per email step.
  * 5. The weekly export (issue 4): 100,000 rows as CSV through the route next to a raw paginated Query
  *    of the same index, each in its own child process, time and peak RSS (bench/export.ts).
+ * 6. Cold start (issue 5): each Lambda bundle (npm run build:functions) in a fresh node process, ms
+ *    from process start to its first response, next to a minimal handler importing the same AWS SDK
+ *    clients (bench/cold-start.ts).
+ *
+ * BENCH_ONLY=cold-start runs only (6), against its own local runtime, and writes
+ * bench/results/cold-start.json and cold-start.md (latest.* are left as they are).
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -31,6 +37,7 @@ import { DEV_WEBHOOK_SECRET, type Runtime, startRuntime } from "@redial/local";
 // ——— template rendering (issue 3) ———
 import { loadTemplates } from "../packages/functions/src/templates.ts";
 import { loadExamples } from "../test/support/examples.ts";
+import { benchColdStart, COLD_START_RUNS, type ColdStartResults, coldStartRows } from "./cold-start.ts";
 import {
   CLIENTS,
   concurrently,
@@ -115,6 +122,10 @@ async function main() {
     );
     const exportResults = await benchExport(runtime);
 
+    // ——— cold start (issue 5) ———
+    log(`cold start: each bundle and a minimal handler, ${COLD_START_RUNS} fresh processes each`);
+    const coldStart = await benchColdStart(runtime);
+
     const results = {
       generatedAt: new Date().toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -172,6 +183,8 @@ async function main() {
       timerRunner,
       // ——— the weekly export (issue 4) ———
       export: exportResults,
+      // ——— cold start (issue 5) ———
+      coldStart,
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -356,4 +369,26 @@ async function benchRaw(
   });
 }
 
-await main();
+/** BENCH_ONLY=cold-start: section 6 alone, written beside latest.* rather than over them. */
+async function coldStartOnly() {
+  log("starting the local runtime (DynamoDB Local, SES, API)");
+  const runtime = await startRuntime({ port: 0, dynamoPort: 0, sesPort: 0, env: {}, log: "silent" });
+  try {
+    await runtime.loop.stop();
+    log(`cold start: each bundle and a minimal handler, ${COLD_START_RUNS} fresh processes each`);
+    const coldStart: ColdStartResults = await benchColdStart(runtime);
+    const results = { generatedAt: new Date().toISOString(), node: process.version, coldStart };
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(join(RESULTS_DIR, "cold-start.json"), `${JSON.stringify(results, null, 2)}\n`);
+    const markdown = `# Redial cold start\n\n${results.generatedAt} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown"} · Node ${process.version}\n\n${coldStart.note}\n\n| measure | median | runs | target |\n|---|---:|---|---|\n${coldStartRows(coldStart)}`;
+    writeFileSync(join(RESULTS_DIR, "cold-start.md"), markdown);
+    process.stdout.write(`\n${markdown}`);
+  } finally {
+    await runtime.stop();
+  }
+}
+
+if (process.env.BENCH_ONLY === "cold-start") await coldStartOnly();
+else if (process.env.BENCH_ONLY)
+  throw new Error(`BENCH_ONLY must be cold-start (got ${process.env.BENCH_ONLY})`);
+else await main();

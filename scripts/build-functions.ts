@@ -91,12 +91,15 @@ const ESBUILD = {
   external: ["@aws-sdk/*"],
 } as const;
 
-/** The banner every bundle starts with: `require` for CommonJS dependencies, then the embedded playbook. */
-export function banner(embedded: EmbeddedPlaybook = embeddedPlaybook()): string {
+/**
+ * The banner every bundle starts with: `require` for CommonJS dependencies, then the embedded
+ * playbook (none with `null`, for a bundle that is not Redial's, e.g. the benchmark's minimal handler).
+ */
+export function banner(embedded: EmbeddedPlaybook | null = embeddedPlaybook()): string {
   return [
     'import { createRequire as __redialCreateRequire } from "node:module";',
     "const require = __redialCreateRequire(import.meta.url);",
-    `globalThis.__REDIAL_EMBEDDED__ = ${JSON.stringify(embedded)};`,
+    ...(embedded ? [`globalThis.__REDIAL_EMBEDDED__ = ${JSON.stringify(embedded)};`] : []),
   ].join("\n");
 }
 
