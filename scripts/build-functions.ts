@@ -17,6 +17,7 @@ import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
+import { parsePlaybook } from "../packages/core/src/playbook/load.ts";
 import type { EmbeddedPlaybook } from "../packages/functions/src/playbook.ts";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -65,7 +66,10 @@ export function functionEntries(): FunctionEntry[] {
   });
 }
 
-/** `playbook/playbook.yaml` and `playbook/templates/*.liquid` as text, for the bundles' banner. */
+/**
+ * `playbook/playbook.yaml`, parsed and validated now (a bad playbook fails the build, as it would fail
+ * start-up), and `playbook/templates/*.liquid` as text, for the bundles' banner.
+ */
 export function embeddedPlaybook(): EmbeddedPlaybook {
   const templatesDir = join(PLAYBOOK_DIR, "templates");
   const templates = Object.fromEntries(
@@ -76,7 +80,7 @@ export function embeddedPlaybook(): EmbeddedPlaybook {
   );
   return {
     file: "playbook.yaml",
-    yaml: readFileSync(join(PLAYBOOK_DIR, "playbook.yaml"), "utf8"),
+    playbook: parsePlaybook(readFileSync(join(PLAYBOOK_DIR, "playbook.yaml"), "utf8"), "playbook.yaml"),
     templates,
   };
 }

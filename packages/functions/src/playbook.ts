@@ -1,8 +1,9 @@
 /**
  * Reads the playbook file a team edits. The default is `playbook/playbook.yaml` at the repository
  * root; REDIAL_PLAYBOOK points elsewhere. A Lambda bundle (scripts/build-functions.ts) carries the
- * playbook and its templates as text instead, used when no path is given. Parsing and validation are
- * core's (parsePlaybook).
+ * playbook already parsed and validated at build time, and its templates as text, used when no path
+ * is given: a cold start then neither parses YAML nor validates (the zone check alone loads ICU's
+ * time-zone data, ~10 ms). Parsing and validation are core's (parsePlaybook).
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -15,11 +16,12 @@ export const DEFAULT_PLAYBOOK_PATH = fileURLToPath(
 
 /**
  * What a bundle embeds (set by its banner, before any of its code runs): `playbook/playbook.yaml`
- * and every `playbook/templates/*.liquid`, as text, templates named by file name without `.liquid`.
+ * as parsePlaybook returned it at build time, and every `playbook/templates/*.liquid` as text,
+ * templates named by file name without `.liquid`.
  */
 export interface EmbeddedPlaybook {
   file: string;
-  yaml: string;
+  playbook: Playbook;
   templates: Record<string, string>;
 }
 
@@ -34,8 +36,6 @@ export function loadPlaybook(path = process.env.REDIAL_PLAYBOOK, teamTimezone?: 
   // A path given (argument or REDIAL_PLAYBOOK) wins; else the bundle's copy; else the repository's file.
   const embedded = path === undefined ? embeddedPlaybook() : undefined;
   const file = path ?? DEFAULT_PLAYBOOK_PATH;
-  const playbook = embedded
-    ? parsePlaybook(embedded.yaml, embedded.file)
-    : parsePlaybook(readFileSync(file, "utf8"), basename(file));
+  const playbook = embedded ? embedded.playbook : parsePlaybook(readFileSync(file, "utf8"), basename(file));
   return teamTimezone ? { ...playbook, team: { ...playbook.team, timezone: teamTimezone } } : playbook;
 }
