@@ -10,6 +10,7 @@ import { DEV_API_TOKEN, DEV_WEBHOOK_SECRET, type Runtime, startRuntime } from "@
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { playbook } from "../support/core.ts";
+import type { InboxEmail } from "../support/e2e.ts";
 
 let runtime: Runtime;
 let delivery = 0;
@@ -41,16 +42,6 @@ async function softNo(prospect: Record<string, unknown>, occurredAt: string) {
   });
   expect(response.status).toBe(202);
   return (await response.json()) as IngestResult;
-}
-
-interface InboxEmail {
-  messageId: string;
-  from: string;
-  replyTo: string[];
-  destination: { to: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-  headers?: { name: string; value: string }[];
 }
 
 const inboxFor = async (address: string): Promise<InboxEmail[]> => {
