@@ -18,9 +18,8 @@ import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { DEV_API_TOKEN, DEV_POSTAL_ADDRESS, DEV_WEBHOOK_SECRET, type Runtime } from "@redial/local";
+import { lambdaEnv, type Runtime } from "@redial/local";
 import { build } from "esbuild";
-import { DEV_EMAIL_DOMAIN, DEV_UNSUBSCRIBE_KEY } from "../packages/local/src/runtime.ts";
 import { banner, buildFunctions, ROOT } from "../scripts/build-functions.ts";
 import { fmt, log, median, round2 } from "./common.ts";
 
@@ -145,21 +144,10 @@ export async function benchColdStart(runtime: Runtime): Promise<ColdStartResults
     banner: { js: banner(null) },
     logLevel: "warning",
   });
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "/tmp",
-    REDIAL_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
-    REDIAL_API_TOKEN: DEV_API_TOKEN,
-    REDIAL_PUBLIC_URL: runtime.url,
-    REDIAL_POSTAL_ADDRESS: DEV_POSTAL_ADDRESS,
-    REDIAL_TABLE_NAME: runtime.config.tableName,
-    REDIAL_EMAIL_DOMAIN: DEV_EMAIL_DOMAIN,
-    REDIAL_UNSUBSCRIBE_KEY: DEV_UNSUBSCRIBE_KEY,
-    AWS_ENDPOINT_URL_DYNAMODB: runtime.dynamoEndpoint,
-    AWS_ENDPOINT_URL_SESV2: runtime.sesUrl,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
+  const env = {
+    ...lambdaEnv(runtime),
+    // The export's cheap first request is the run with no recipients (skipped, no I/O).
+    REDIAL_EXPORT_RECIPIENTS: "",
     // The AWS SDK's Node-version notice is a warning on stderr: not part of what is timed.
     NODE_NO_WARNINGS: "1",
   };

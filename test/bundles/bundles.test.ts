@@ -12,16 +12,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { prospectTag } from "@redial/core";
 import { webhookHeaders } from "@redial/functions";
-import {
-  DEV_API_TOKEN,
-  DEV_EXPORT_RECIPIENT,
-  DEV_POSTAL_ADDRESS,
-  DEV_WEBHOOK_SECRET,
-  type Runtime,
-  startRuntime,
-} from "@redial/local";
+import { DEV_API_TOKEN, DEV_WEBHOOK_SECRET, lambdaEnv, type Runtime, startRuntime } from "@redial/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV_EMAIL_DOMAIN, DEV_UNSUBSCRIBE_KEY } from "../../packages/local/src/runtime.ts";
 import { type BuildReport, buildFunctions, ROOT } from "../../scripts/build-functions.ts";
 
 const run = promisify(execFile);
@@ -54,35 +46,15 @@ interface ChildResult {
   loadError?: string;
 }
 
-/** The environment a deployed function gets, pointed at the local runtime; nothing else leaks in. */
-function lambdaEnv(): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "/tmp",
-    REDIAL_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
-    REDIAL_API_TOKEN: DEV_API_TOKEN,
-    REDIAL_PUBLIC_URL: runtime.url,
-    REDIAL_POSTAL_ADDRESS: DEV_POSTAL_ADDRESS,
-    REDIAL_TABLE_NAME: runtime.config.tableName,
-    REDIAL_EMAIL_DOMAIN: DEV_EMAIL_DOMAIN,
-    REDIAL_UNSUBSCRIBE_KEY: DEV_UNSUBSCRIBE_KEY,
-    REDIAL_EXPORT_RECIPIENTS: DEV_EXPORT_RECIPIENT,
-    // The AWS SDK v3 reads service-specific endpoints from the environment by itself.
-    AWS_ENDPOINT_URL_DYNAMODB: runtime.dynamoEndpoint,
-    AWS_ENDPOINT_URL_SESV2: runtime.sesUrl,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-    REDIAL_TRACE_FS: "1",
-  };
-}
+/** What a deployed function gets, pointed at the local runtime, and the file-read trace. */
+const childEnv = () => ({ ...lambdaEnv(runtime), REDIAL_TRACE_FS: "1" });
 
 /** Imports `<OUT_DIR>/<name>/index.mjs` in a fresh node and calls its handler with each event. */
 async function invoke(name: string, events: unknown[]): Promise<ChildResult> {
   const bundle = join(OUT_DIR, name, "index.mjs");
   const { stdout } = await run(process.execPath, [INVOKER, bundle, JSON.stringify(events)], {
     cwd: ROOT,
-    env: lambdaEnv(),
+    env: childEnv(),
     maxBuffer: 16 << 20,
   });
   const line = stdout.split("\n").find((l) => l.startsWith("@@result "));

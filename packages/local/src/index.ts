@@ -6,6 +6,7 @@ export { DevClock, systemClock } from "./clock.ts";
 export { type ClockMove, type ClockMoved, type ClockView, devRoutes } from "./dev-routes.ts";
 export { type DynamoDbLocal, type DynamoDbLocalOptions, startDynamoDbLocal } from "./dynamodb.ts";
 export { checkJava, type JavaCheck, requireJava } from "./java.ts";
+export { lambdaEnv } from "./lambda-env.ts";
 export {
   createLocalLog,
   DEFAULT_PORTS,
