@@ -1,6 +1,6 @@
 /**
  * `npm run build:functions`: every Lambda entry bundled with esbuild as SST builds it for the
- * nodejs22.x runtime (one ESM file, node22, minified), into `.build/functions/<name>/index.mjs`, with
+ * nodejs22.x runtime (stacks/bundle.ts: one ESM file, node22, minified, SST's banner and plugins), into `.build/functions/<name>/index.mjs`, with
  * a size report in `.build/functions/sizes.json`. Fails when a bundle is over its budget: 1 MB for
  * the API, 500 KB for the others, minified.
  *
@@ -9,21 +9,27 @@
  * - `@aws-sdk/*` is external: the Lambda Node.js 18+ runtimes ship the AWS SDK for JavaScript v3, so
  *   a bundle imports it from the runtime. It is the only thing left out of the budget.
  * - The playbook and its templates are embedded: the banner sets `globalThis.__REDIAL_EMBEDDED__`
- *   (packages/functions/src/playbook.ts) before any bundled code runs, so a bundle reads no files.
- * - The `createRequire` banner lets bundled CommonJS dependencies `require()` Node's built-ins.
+ *   (packages/functions/src/playbook.ts) before any bundled code runs, so a bundle reads no files,
+ *   and stacks/esbuild-plugins.mjs leaves the file readers (and the YAML parser) out.
+ * - SST's own banner lines (`createRequire`) let bundled CommonJS dependencies `require()` built-ins.
  */
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { build, type Metafile } from "esbuild";
-import { parsePlaybook } from "../packages/core/src/playbook/load.ts";
+import { build, type Metafile, type Plugin } from "esbuild";
 import type { EmbeddedPlaybook } from "../packages/functions/src/playbook.ts";
+import {
+  ESBUILD_OPTIONS,
+  ESBUILD_PLUGINS_FILE,
+  embeddedBanner,
+  embeddedPlaybook,
+  SST_BANNER,
+} from "../stacks/bundle.ts";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const OUT_DIR = join(ROOT, ".build/functions");
 const SOURCE_DIR = join(ROOT, "packages/functions/src");
-const PLAYBOOK_DIR = join(ROOT, "playbook");
 
 /** Minified bytes of index.mjs, AWS SDK excluded (external). 1 MB = 1,000,000 bytes. */
 export const BUDGETS = { api: 1_000_000, other: 500_000 } as const;
@@ -43,6 +49,8 @@ export interface FunctionSize {
   gzipBytes: number;
   budget: number;
   withinBudget: boolean;
+  /** The AWS SDK packages the bundle imports (external, from the Lambda runtime), sorted. */
+  awsSdk: string[];
   /** The largest contributors (a package, or `packages/<name>` for the monorepo's own), bytes in the output. */
   largest: { input: string; bytes: number }[];
 }
@@ -66,50 +74,32 @@ export function functionEntries(): FunctionEntry[] {
   });
 }
 
-/**
- * `playbook/playbook.yaml`, parsed and validated now (a bad playbook fails the build, as it would fail
- * start-up), and `playbook/templates/*.liquid` as text, for the bundles' banner.
- */
-export function embeddedPlaybook(): EmbeddedPlaybook {
-  const templatesDir = join(PLAYBOOK_DIR, "templates");
-  const templates = Object.fromEntries(
-    readdirSync(templatesDir)
-      .filter((file) => file.endsWith(".liquid"))
-      .sort()
-      .map((file) => [file.slice(0, -".liquid".length), readFileSync(join(templatesDir, file), "utf8")]),
-  );
-  return {
-    file: "playbook.yaml",
-    playbook: parsePlaybook(readFileSync(join(PLAYBOOK_DIR, "playbook.yaml"), "utf8"), "playbook.yaml"),
-    templates,
-  };
-}
-
 export const budgetFor = (name: string) => (name === "api" ? BUDGETS.api : BUDGETS.other);
 
 const ESBUILD = {
   platform: "node",
   format: "esm",
-  target: "node22",
+  target: ESBUILD_OPTIONS.target,
   minify: true,
-  external: ["@aws-sdk/*"],
+  // SST always bundles with keepNames (pkg/runtime/node/build.go): the same here, so the cold start
+  // measured is the one deployed.
+  keepNames: true,
+  external: [...ESBUILD_OPTIONS.external],
 } as const;
 
 /**
- * The banner every bundle starts with: `require` for CommonJS dependencies, then the embedded
- * playbook (none with `null`, for a bundle that is not Redial's, e.g. the benchmark's minimal handler).
+ * The banner every bundle starts with: SST's lines (`require` for CommonJS dependencies, `__dirname`),
+ * then `nodejs.banner`, the embedded playbook (none with `null`, for a bundle that is not Redial's,
+ * e.g. the benchmark's minimal handler).
  */
 export function banner(embedded: EmbeddedPlaybook | null = embeddedPlaybook()): string {
-  return [
-    'import { createRequire as __redialCreateRequire } from "node:module";',
-    "const require = __redialCreateRequire(import.meta.url);",
-    ...(embedded ? [`globalThis.__REDIAL_EMBEDDED__ = ${JSON.stringify(embedded)};`] : []),
-  ].join("\n");
+  return [...SST_BANNER, ...(embedded ? [embeddedBanner(embedded)] : [])].join("\n");
 }
 
 export async function buildFunctions(outDir = OUT_DIR): Promise<BuildReport> {
   rmSync(outDir, { recursive: true, force: true });
   const js = banner();
+  const plugins = (await import(join(ROOT, ESBUILD_PLUGINS_FILE))).default as Plugin[];
   const functions: FunctionSize[] = [];
   for (const { name, entry } of functionEntries()) {
     const outfile = join(outDir, name, "index.mjs");
@@ -122,6 +112,7 @@ export async function buildFunctions(outDir = OUT_DIR): Promise<BuildReport> {
       sourcemap: false,
       legalComments: "none",
       banner: { js },
+      plugins,
       metafile: true,
       logLevel: "warning",
     });
@@ -135,6 +126,7 @@ export async function buildFunctions(outDir = OUT_DIR): Promise<BuildReport> {
       gzipBytes: gzipSync(code).length,
       budget,
       withinBudget: code.length <= budget,
+      awsSdk: externalImports(result.metafile),
       largest: largestInputs(result.metafile),
     });
   }
@@ -146,6 +138,15 @@ export async function buildFunctions(outDir = OUT_DIR): Promise<BuildReport> {
   };
   writeFileSync(join(outDir, "sizes.json"), `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+function externalImports(metafile: Metafile): string[] {
+  const found = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const { path, external } of output.imports)
+      if (external && path.startsWith("@aws-sdk/")) found.add(path);
+  }
+  return [...found].sort();
 }
 
 /** Output bytes per package (node_modules/<pkg>) or monorepo package, largest first. */

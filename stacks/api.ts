@@ -1,4 +1,4 @@
-import { functionDefaults, optionalEnv, playbookEnv, stageConfig } from "./config";
+import { functionDefaults, optionalEnv, stageConfig } from "./config";
 import { schedulerEnv, schedulerPermissions } from "./scheduler";
 import { crmWebhookEnv, secrets, webhookSecretEnv } from "./secrets";
 import { table } from "./storage";
@@ -20,7 +20,6 @@ export const baseEnv = {
   REDIAL_API_TOKEN: secrets.apiToken.value,
   REDIAL_PUBLIC_URL: publicUrl,
   REDIAL_TABLE_NAME: table.name,
-  ...playbookEnv,
   ...stageConfig,
 };
 

@@ -2,8 +2,10 @@
  * Stage configuration that is not secret, read from the deploying shell's environment
  * (`REDIAL_POSTAL_ADDRESS="…" REDIAL_EMAIL_DOMAIN=acme.example npx sst deploy --stage prod`). A
  * missing required value stops the deploy here, not at the first email. Also what every function
- * shares: runtime, architecture, the playbook files and the account/region for ARNs.
+ * shares: runtime, architecture, bundling and the account/region for ARNs.
  */
+import { nodejsArgs } from "./bundle";
+
 export function required(name: string): string {
   const value = process.env[name]?.trim();
   if (!value) throw new Error(`Set ${name} in the environment before deploying (see docs/ and README)`);
@@ -36,17 +38,11 @@ export const functionArn = (name: string) =>
   $interpolate`arn:aws:lambda:${region}:${accountId}:function:${functionName(name)}`;
 
 /**
- * What every Redial function is: Node 22 on Graviton, the playbook and its templates copied next to
- * the code (packages/functions/src/playbook.ts and templates.ts read REDIAL_PLAYBOOK/REDIAL_TEMPLATES,
- * relative to /var/task, Lambda's working directory).
+ * What every Redial function is: Node 22 on Graviton, bundled as bundle.ts says (the playbook and
+ * its templates embedded at build time; nothing is copied or read at run time).
  */
 export const functionDefaults = {
   runtime: "nodejs22.x",
   architecture: "arm64",
-  copyFiles: [{ from: "playbook", to: "playbook" }],
+  nodejs: nodejsArgs(),
 } as const;
-
-export const playbookEnv = {
-  REDIAL_PLAYBOOK: "playbook/playbook.yaml",
-  REDIAL_TEMPLATES: "playbook/templates",
-};

@@ -11,9 +11,10 @@ import {
   type IngestDeps,
   ingest,
   type Prospect,
+  parseTemplates,
   runEmailTimer,
   type SendDeps,
-  TemplateSet,
+  type TemplateSet,
   type Timer,
   timelineEntry,
 } from "@redial/core";
@@ -373,7 +374,7 @@ describe("the email runner's guardrails at send time (DynamoDB Local)", () => {
   });
 
   it("holds a send whose template needs a variable the prospect lacks, naming it (G5)", async () => {
-    const custom = new TemplateSet({
+    const custom = parseTemplates({
       "nurture-1": "---\nsubject: 'A note for you'\n---\nHow are things in {{ prospect.industry }}?\n",
     });
     const { store, clock, mailer, key, run, read, pending } = await arrange({ templates: custom });

@@ -7,14 +7,18 @@
  * under playbook/. No timings are asserted here (bench/cold-start.ts measures them).
  */
 import { execFile } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { prospectTag } from "@redial/core";
 import { webhookHeaders } from "@redial/functions";
 import { DEV_API_TOKEN, DEV_WEBHOOK_SECRET, lambdaEnv, type Runtime, startRuntime } from "@redial/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuildReport, buildFunctions, ROOT } from "../../scripts/build-functions.ts";
+import { PLAYBOOK_FILES_STUB } from "../../stacks/esbuild-plugins.mjs";
 
 const run = promisify(execFile);
 // Per process: another checkout user's test run must not delete this one's bundles mid-run.
@@ -119,7 +123,22 @@ describe("the build", () => {
       (m) => m[1] ?? "",
     );
     expect(imports).toContain("@aws-sdk/client-dynamodb");
-    expect(imports.filter((spec) => !spec.startsWith("node:") && !spec.startsWith("@aws-sdk/"))).toEqual([]);
+    const builtin = (spec: string) => spec.startsWith("node:") || builtinModules.includes(spec);
+    expect(imports.filter((spec) => !builtin(spec) && !spec.startsWith("@aws-sdk/"))).toEqual([]);
+    // stacks/esbuild-plugins.mjs swapped the file readers for a stub: no YAML parser in the bundle.
+    expect(code).not.toContain("YAMLParseError");
+    expect(code).toContain("a Redial bundle embeds its playbook");
+  });
+
+  it("stubs the file readers with exactly their exports (a new one would be undefined in a bundle)", async () => {
+    const real = await import("../../packages/functions/src/playbook-files.ts");
+    const dir = mkdtempSync(join(tmpdir(), "redial-stub-"));
+    const stub = join(dir, "stub.mjs");
+    writeFileSync(stub, PLAYBOOK_FILES_STUB);
+    const stubbed = await import(pathToFileURL(stub).href);
+    expect(Object.keys(stubbed).sort()).toEqual(Object.keys(real).sort());
+    expect(() => stubbed.readPlaybookFile()).toThrow(/embeds its playbook/);
+    rmSync(dir, { recursive: true });
   });
 });
 

@@ -4,8 +4,8 @@ import {
   checkPlaybookTemplates,
   footer,
   parseTemplate,
+  parseTemplates,
   RedialError,
-  TemplateSet,
   type TemplateVars,
   withFooter,
 } from "@redial/core";
@@ -18,7 +18,7 @@ const sources = Object.fromEntries(
     .filter((file) => file.endsWith(".liquid"))
     .map((file) => [file.replace(/\.liquid$/, ""), readFileSync(`${dir}${file}`, "utf8")]),
 );
-const templates = new TemplateSet(sources);
+const templates = parseTemplates(sources);
 const referenced = [
   ...new Set(Object.values(playbook.sequences).flatMap((s) => s.steps.map((step) => step.template))),
 ];
@@ -94,7 +94,7 @@ describe("the default templates", () => {
 describe("checkPlaybookTemplates", () => {
   it("names every step whose template is missing", () => {
     const { "nurture-2": _, ...rest } = sources;
-    expect(checkPlaybookTemplates(playbook, new TemplateSet(rest))).toEqual([
+    expect(checkPlaybookTemplates(playbook, parseTemplates(rest))).toEqual([
       {
         path: "sequences.nurture.steps[1].template",
         message: 'No template named "nurture-2"',
@@ -105,7 +105,7 @@ describe("checkPlaybookTemplates", () => {
 });
 
 describe("rendering (G5)", () => {
-  const set = new TemplateSet({
+  const set = parseTemplates({
     strict:
       "---\nsubject: Hello {{ prospect.firstName }}\n---\nHi,\n\nYour company is {{ prospect.company }}.\n",
     html: "---\nsubject: 'For {{ prospect.company }}'\n---\nAbout {{ prospect.company }}\n--- html ---\n<p>About <b>{{ prospect.company }}</b></p>\n",
@@ -130,7 +130,7 @@ describe("rendering (G5)", () => {
   });
 
   it("reads own properties only", () => {
-    const proto = new TemplateSet({ p: "---\nsubject: x\n---\n{{ prospect.constructor }}" });
+    const proto = parseTemplates({ p: "---\nsubject: x\n---\n{{ prospect.constructor }}" });
     expect(() => proto.render("p", { prospect: {}, owner: { name: "Sam" } })).toThrow(
       /needs prospect\.constructor/,
     );
@@ -142,19 +142,16 @@ describe("rendering (G5)", () => {
     expect(email.subject).toBe(`For ${company}`);
     expect(email.text).toBe(`About ${company}`);
     expect(email.html).toBe("<p>About <b>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co</b></p>");
-    const generated = new TemplateSet({ t: "---\nsubject: s\n---\nAt {{ prospect.company }}\n" }).render(
-      "t",
-      {
-        prospect: { company },
-        owner: { name: "Sam" },
-      },
-    );
+    const generated = parseTemplates({ t: "---\nsubject: s\n---\nAt {{ prospect.company }}\n" }).render("t", {
+      prospect: { company },
+      owner: { name: "Sam" },
+    });
     expect(generated.html).toBe("<p>At &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co</p>");
     expect(generated.text).toBe(`At ${company}`);
   });
 
   it("makes the subject one trimmed line", () => {
-    const multi = new TemplateSet({ m: "---\nsubject: '  {{ prospect.company }}  '\n---\nbody" });
+    const multi = parseTemplates({ m: "---\nsubject: '  {{ prospect.company }}  '\n---\nbody" });
     expect(multi.render("m", { prospect: { company: "A\r\nB" }, owner: { name: "Sam" } }).subject).toBe(
       "A B",
     );
@@ -207,13 +204,12 @@ describe("parseTemplate: a malformed template names itself and the line", () => 
   });
 
   it("TemplateSet reports every malformed template at once", () => {
-    const error = thrown(
-      () =>
-        new TemplateSet({
-          a: "nope",
-          b: "---\nsubject: x\n---\n{{ x | nope }}",
-          ok: sources["keep-warm"] ?? "",
-        }),
+    const error = thrown(() =>
+      parseTemplates({
+        a: "nope",
+        b: "---\nsubject: x\n---\n{{ x | nope }}",
+        ok: sources["keep-warm"] ?? "",
+      }),
     );
     expect(error.message).toMatch(
       /^2 templates are malformed:\n {2}Template a, line 1: .*\n {2}Template b, line 4: /,

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TEMPLATES_DIR, loadTemplates } from "../../packages/functions/src/templates.ts";
+import { DEFAULT_TEMPLATES_DIR } from "../../packages/functions/src/playbook-files.ts";
+import { loadTemplates } from "../../packages/functions/src/templates.ts";
 
 describe("loadTemplates", () => {
   it("loads the real playbook/templates folder with every template the playbook uses", () => {

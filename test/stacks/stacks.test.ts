@@ -165,7 +165,7 @@ describe("sst.config.ts and stacks/", () => {
     ]);
   });
 
-  it("declares exactly the expected functions, each on Node 22 arm64 with the playbook copied", () => {
+  it("declares exactly the expected functions, each on Node 22 arm64, bundled with the playbook embedded", () => {
     expect(
       all("sst.aws.Function")
         .map((f) => f.name)
@@ -173,10 +173,20 @@ describe("sst.config.ts and stacks/", () => {
     ).toEqual([...FUNCTIONS].sort());
     for (const fn of all("sst.aws.Function")) {
       expect(fn.args, fn.name).toMatchObject({ runtime: "nodejs22.x", architecture: "arm64" });
-      expect(fn.args.copyFiles).toEqual([{ from: "playbook", to: "playbook" }]);
-      // Relative to /var/task, where copyFiles puts the playbook folder.
-      expect(existsSync(`${root}${env(fn).REDIAL_PLAYBOOK}`)).toBe(true);
-      expect(existsSync(`${root}${env(fn).REDIAL_TEMPLATES}`)).toBe(true);
+      const nodejs = fn.args.nodejs as { banner: string; plugins: string; esbuild: { external: string[] } };
+      expect(nodejs, fn.name).toMatchObject({ format: "esm", minify: true, esbuild: { target: "node22" } });
+      expect(nodejs.esbuild.external).toEqual(["@aws-sdk/*"]);
+      // The banner runs before any bundled code: it must set the playbook the functions read.
+      const scope: Record<string, unknown> = {};
+      new Function("globalThis", nodejs.banner)(scope);
+      const embedded = scope.__REDIAL_EMBEDDED__ as { playbook: { team: unknown }; templates: object };
+      expect(embedded.playbook.team).toBeDefined();
+      expect(Object.keys(embedded.templates)).toContain("bad-time-note");
+      // Relative to sst.config.ts, as SST resolves it.
+      expect(existsSync(`${root}${nodejs.plugins}`), nodejs.plugins).toBe(true);
+      // Nothing is read from files at run time, so no path to one is set.
+      expect(env(fn).REDIAL_PLAYBOOK).toBeUndefined();
+      expect(env(fn).REDIAL_TEMPLATES).toBeUndefined();
     }
     expect(one("sst.aws.Function", "TimerRunner").args.timeout).toBe("30 seconds");
   });

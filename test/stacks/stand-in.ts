@@ -29,7 +29,7 @@ const KNOWN_ARGS: Record<string, string[]> = {
     "link",
     "permissions",
     "environment",
-    "copyFiles",
+    "nodejs",
     "transform",
   ],
   "sst.aws.Queue": ["transform"],
@@ -37,6 +37,19 @@ const KNOWN_ARGS: Record<string, string[]> = {
   "sst.aws.CronV2": ["function", "schedule", "timezone", "retries", "dlq", "event", "enabled"],
   "sst.aws.SnsTopic": [],
 };
+
+/** The documented keys of a Function's `nodejs` argument (sst.dev/docs/component/aws/function#nodejs). */
+export const KNOWN_NODEJS_ARGS = [
+  "banner",
+  "esbuild",
+  "format",
+  "install",
+  "loader",
+  "minify",
+  "plugins",
+  "sourcemap",
+  "splitting",
+];
 
 export function installStandIn(stage: string) {
   const recorded: Recorded[] = [];
@@ -49,6 +62,10 @@ export function installStandIn(stage: string) {
         const known = KNOWN_ARGS[type];
         if (known) {
           const unknown = Object.keys(args).filter((key) => !known.includes(key));
+          const nodejs = Object.keys((args.nodejs ?? {}) as object).filter(
+            (key) => !KNOWN_NODEJS_ARGS.includes(key),
+          );
+          unknown.push(...nodejs.map((key) => `nodejs.${key}`));
           if (unknown.length)
             throw new Error(`${type}("${name}"): unknown argument(s) ${unknown.join(", ")}`);
         }

@@ -16,6 +16,7 @@ export {
 export { createLog } from "./log.ts";
 export { HttpNotifier, type HttpNotifierOptions } from "./notify/http-notifier.ts";
 export { loadPlaybook } from "./playbook.ts";
+export { DEFAULT_PLAYBOOK_PATH, DEFAULT_TEMPLATES_DIR, readTemplateSources } from "./playbook-files.ts";
 export { handleSesEvent, type SesEventResult } from "./ses-events/handler.ts";
-export { DEFAULT_TEMPLATES_DIR, loadTemplates } from "./templates.ts";
+export { loadTemplates } from "./templates.ts";
 export { loggingTimers } from "./timers.ts";

@@ -1,6 +1,8 @@
 /**
  * Email templates: Liquid with YAML front matter, compiled once and rendered synchronously. Pure: the
- * caller reads the files (packages/functions/src/templates.ts) and appends the G4 footer.
+ * caller reads the files (packages/functions/src/templates.ts) and appends the G4 footer. Splitting a
+ * file into subject, text and HTML (the YAML part) is template-file.ts; this module compiles the parts
+ * and renders them, with Liquid only.
  *
  * A template file:
  *
@@ -16,9 +18,9 @@
  * the template and the variable; nothing half-rendered is ever returned.
  */
 import { Liquid, type LiquidOptions, type Template as LiquidTemplate, Tag, type TagToken } from "liquidjs";
-import { LineCounter, parseDocument } from "yaml";
 import { type FieldError, RedialError } from "../errors.ts";
 import type { Playbook } from "../schemas/playbook.ts";
+import type { PartSource, TemplateParts } from "./template-file.ts";
 
 /** What a template may use. Only `owner.name` is always there; anything else needs `| default: …`. */
 export interface TemplateVars {
@@ -59,9 +61,6 @@ export interface Footer {
   html: string;
 }
 
-const TEMPLATE_NAME = /^[a-z0-9-]+$/;
-const HTML_SEPARATOR = "--- html ---";
-
 // Partials would read files (or fail only at send time): rejected when the template is parsed.
 class NoPartials extends Tag {
   constructor(token: TagToken, remain: ConstructorParameters<typeof Tag>[1], liquid: Liquid) {
@@ -96,106 +95,69 @@ const textEngine = engine(OPTIONS);
  */
 const htmlEngine = engine({ ...OPTIONS, outputEscape: "escape" });
 
-/** Parses one template file. Throws RedialError("invalid") naming the template and the file line. */
-export function parseTemplate(name: string, source: string): ParsedTemplate {
-  if (!TEMPLATE_NAME.test(name)) {
-    throw new RedialError("invalid", `Template name "${name}" must be lowercase words joined by -`);
-  }
-  const lines = source
-    .replace(/^\uFEFF/, "")
-    .replace(/\r\n?/g, "\n")
-    .split("\n");
-  const fail = (line: number, message: string) =>
-    new RedialError("invalid", `Template ${name}, line ${line}: ${message}`, [
-      { path: `${name}:${line}`, message },
-    ]);
+/** A RedialError("invalid") pointing at a template file's line. */
+export const templateProblem = (name: string, line: number, message: string) =>
+  new RedialError("invalid", `Template ${name}, line ${line}: ${message}`, [
+    { path: `${name}:${line}`, message },
+  ]);
 
-  if (lines[0]?.trim() !== "---") {
-    throw fail(1, 'must start with front matter: a line "---", "subject: …", and a line "---"');
-  }
-  const close = lines.findIndex((line, i) => i > 0 && line.trim() === "---");
-  if (close < 0) throw fail(1, 'the front matter is never closed by a line "---"');
-
-  // Front matter: lines 2 … close (1-based), YAML.
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(lines.slice(1, close).join("\n"), { lineCounter });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const line = (yamlError.linePos?.[0].line ?? 1) + 1;
-    throw fail(line, `front matter is not valid YAML: ${yamlError.message.split("\n")[0]}`);
-  }
-  const matter: unknown = doc.toJS();
-  if (matter === null || typeof matter !== "object" || Array.isArray(matter)) {
-    throw fail(2, "the front matter must be a mapping with a subject");
-  }
-  for (const key of Object.keys(matter)) {
-    if (key !== "subject") {
-      const node = doc.get(key, true) as { range?: [number, number, number] } | undefined;
-      throw fail(
-        2 + lineOf(lineCounter, node?.range?.[0]),
-        `unknown front matter key "${key}" (only subject)`,
-      );
-    }
-  }
-  const subjectNode = doc.get("subject", true) as { range?: [number, number, number] } | undefined;
-  const subjectLine = 2 + lineOf(lineCounter, subjectNode?.range?.[0]);
-  const subject = (matter as { subject?: unknown }).subject;
-  if (subject === undefined) throw fail(2, "the front matter has no subject");
-  if (typeof subject !== "string" || !subject.trim()) {
-    throw fail(
-      subjectLine,
-      "subject must be non-empty text (quote it: YAML reads an unquoted {{ … }} as a mapping)",
-    );
-  }
-
-  // Body: the text, then optionally the HTML after a line "--- html ---".
-  const bodyStart = close + 1; // 0-based index of the first body line
-  const separator = lines.findIndex((line, i) => i >= bodyStart && line.trim() === HTML_SEPARATOR);
-  const textLines = lines.slice(bodyStart, separator < 0 ? undefined : separator);
-  if (!textLines.join("").trim()) throw fail(bodyStart + 1, "the plain-text body is empty");
-  const htmlLines = separator < 0 ? undefined : lines.slice(separator + 1);
-  if (htmlLines && !htmlLines.join("").trim()) throw fail(separator + 1, "the HTML part is empty");
-
-  const compile = (liquid: Liquid, text: string, line: number): CompiledPart => {
+/** Compiles a split template. Throws RedialError("invalid") naming the template and the file line. */
+export function compileTemplate(parts: TemplateParts): ParsedTemplate {
+  const compile = (liquid: Liquid, { source, line }: PartSource): CompiledPart => {
     try {
-      return { line, templates: liquid.parse(text) };
+      return { line, templates: liquid.parse(source) };
     } catch (error) {
       const { message, at } = liquidProblem(error);
-      throw fail(line + (at ?? 1) - 1, message);
+      throw templateProblem(parts.name, line + (at ?? 1) - 1, message);
     }
   };
   return {
-    name,
-    subject: compile(textEngine, subject, subjectLine),
-    text: compile(textEngine, textLines.join("\n"), bodyStart + 1),
-    ...(htmlLines ? { html: compile(htmlEngine, htmlLines.join("\n"), separator + 2) } : {}),
+    name: parts.name,
+    subject: compile(textEngine, parts.subject),
+    text: compile(textEngine, parts.text),
+    ...(parts.html ? { html: compile(htmlEngine, parts.html) } : {}),
   };
 }
 
-/** Every template of a team, parsed once; `render` only runs the compiled templates. */
+/**
+ * `each` over every template; one RedialError("invalid") listing every template's problem (the
+ * problem itself when there is one), so a team fixes all its files in one go.
+ */
+export function eachTemplate<T, R>(entries: [string, T][], each: (name: string, value: T) => R): R[] {
+  const problems: RedialError[] = [];
+  const results: R[] = [];
+  for (const [name, value] of entries) {
+    try {
+      results.push(each(name, value));
+    } catch (error) {
+      if (!(error instanceof RedialError)) throw error;
+      problems.push(error);
+    }
+  }
+  const [first] = problems;
+  if (first && problems.length === 1) throw first;
+  if (first) {
+    throw new RedialError(
+      "invalid",
+      `${problems.length} templates are malformed:\n${problems.map((p) => `  ${p.message}`).join("\n")}`,
+      problems.flatMap((p) => p.errors),
+    );
+  }
+  return results;
+}
+
+/** Every template already split (a bundle's embedded copy), compiled once. */
+export function compileTemplates(parts: Readonly<Record<string, TemplateParts>>): TemplateSet {
+  return new TemplateSet(eachTemplate(Object.entries(parts), (_name, p) => compileTemplate(p)));
+}
+
+/** Every template of a team, compiled once; `render` only runs the compiled templates. */
 export class TemplateSet {
   readonly #templates = new Map<string, ParsedTemplate>();
 
-  /** Throws RedialError("invalid") listing every malformed template. */
-  constructor(sources: Readonly<Record<string, string>>) {
-    const problems: RedialError[] = [];
-    for (const [name, source] of Object.entries(sources)) {
-      try {
-        this.#templates.set(name, parseTemplate(name, source));
-      } catch (error) {
-        if (!(error instanceof RedialError)) throw error;
-        problems.push(error);
-      }
-    }
-    const [first] = problems;
-    if (first && problems.length === 1) throw first;
-    if (first) {
-      throw new RedialError(
-        "invalid",
-        `${problems.length} templates are malformed:\n${problems.map((p) => `  ${p.message}`).join("\n")}`,
-        problems.flatMap((p) => p.errors),
-      );
-    }
+  /** Made by parseTemplates (files, template-file.ts) or compileTemplates (split parts). */
+  constructor(templates: Iterable<ParsedTemplate>) {
+    for (const template of templates) this.#templates.set(template.name, template);
   }
 
   get names(): string[] {
@@ -261,9 +223,6 @@ function liquidProblem(error: unknown): { message: string; at?: number; variable
   const at = token?.getPosition?.()[0];
   return { message, ...(at !== undefined ? { at } : {}), ...(variable ? { variable } : {}) };
 }
-
-const lineOf = (counter: LineCounter, offset: number | undefined) =>
-  offset === undefined ? 0 : counter.linePos(offset).line - 1;
 
 /** Trailing spaces off, at most one blank line in a row (`{% if %}` lines leave some), trimmed. */
 const tidyText = (text: string) =>
