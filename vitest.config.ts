@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["test/{aws,functions,e2e,stacks,bundles}/**/*.test.ts"],
+          include: ["test/{aws,functions,e2e,stacks,bundles,fuzz,faults,soak,crm,import}/**/*.test.ts"],
           globalSetup: ["test/support/global-setup.ts"],
           pool: "forks",
         },
