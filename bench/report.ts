@@ -5,13 +5,21 @@ import { DECIDE_VARIANTS, fmt, type Timed } from "./common.ts";
 import type { ExportResults } from "./export.ts";
 import type { TimerRunnerResults } from "./timer-runner.ts";
 
+/** A one-core throughput and its raw baseline, measured in alternating runs. */
+type Throughput = {
+  runs: number[];
+  medianPerSecond: number;
+  raw: { what: string; runs: number[]; medianPerSecond: number };
+  target: number;
+};
+
 export type Results = {
   generatedAt: string;
   durationSeconds: number;
   machine: { os: string; cpus: number; cpuModel: string; memoryGiB: number; node: string; note: string };
-  decide: { runs: number[]; medianPerSecond: number; target: number };
-  decideVaried: { runs: number[]; medianPerSecond: number; target: number };
-  render: { runs: number[]; medianPerSecond: number; target: number }; // template rendering (issue 3)
+  decide: Throughput;
+  decideVaried: Throughput;
+  render: Throughput; // template rendering (issue 3)
   ingest: {
     eventsPerRun: number;
     runs: Timed[];
@@ -33,6 +41,8 @@ export type Results = {
   export: ExportResults; // the weekly export (issue 4)
   coldStart: ColdStartResults; // cold start (issue 5)
 };
+
+const ratio = (t: Throughput) => Math.round((t.medianPerSecond / t.raw.medianPerSecond) * 100) / 100;
 
 export function toMarkdown(r: Results): string {
   const check = (ok: boolean) => (ok ? "✅" : "❌");
@@ -61,7 +71,9 @@ Timer runner: ${timer.note}
 |---|---:|---|---|
 | \`decide()\` alone, decisions/s (one core, example-event mix) | ${fmt(r.decide.medianPerSecond)} | ${r.decide.runs.map(fmt).join(", ")} | ≥ ${fmt(r.decide.target)} ${check(r.decide.medianPerSecond >= r.decide.target)} |
 | \`decide()\` alone, the mix at ${fmt(DECIDE_VARIANTS)} times in 5 zones (realistic cache variety) | ${fmt(r.decideVaried.medianPerSecond)} | ${r.decideVaried.runs.map(fmt).join(", ")} | ≥ ${fmt(r.decideVaried.target)} ${check(r.decideVaried.medianPerSecond >= r.decideVaried.target)} |
+| raw baseline: ${r.decide.raw.what}, per second (the example mix) | ${fmt(r.decide.raw.medianPerSecond)} | ${r.decide.raw.runs.map(fmt).join(", ")} | \`decide()\` ÷ raw: ${ratio(r.decide)} |
 | template rendering, renders/s (one core, parsed templates cached) | ${fmt(r.render.medianPerSecond)} | ${r.render.runs.map(fmt).join(", ")} | ≥ ${fmt(r.render.target)} ${check(r.render.medianPerSecond >= r.render.target)} |
+| raw baseline: ${r.render.raw.what}, renders/s | ${fmt(r.render.raw.medianPerSecond)} | ${r.render.raw.runs.map(fmt).join(", ")} | rendering ÷ raw: ${ratio(r.render)} |
 | ingest over HTTP, events/s (16 clients, ${r.ingest.eventsPerRun} events per round) | ${fmt(r.ingest.medianPerSecond)} | ${perSecond(r.ingest.runs)} | |
 | raw TransactWriteItems on DynamoDB Local, transactions/s (16 clients, ${r.rawTransactWriteItems.itemsPerTransaction} items, ${fmt(r.rawTransactWriteItems.requestBytes)} B each) | ${fmt(r.rawTransactWriteItems.medianPerSecond)} | ${perSecond(r.rawTransactWriteItems.runs)} | |
 | ingest ÷ raw | ${r.ingestToRaw.ratio} | | ≥ ${r.ingestToRaw.target} ${check(r.ingestToRaw.ratio >= r.ingestToRaw.target)} |

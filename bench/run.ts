@@ -3,7 +3,8 @@
  * machine, so the ratio means something where the absolute figures do not. Writes
  * bench/results/latest.json and latest.md. Nothing here is asserted by tests.
  *
- * 1. decide() alone, one core, over a mix of the example events (first contact and follow-ups).
+ * 1. decide() alone, one core, over a mix of the example events (first contact and follow-ups), next
+ *    to validating the same events with their zod schema; template rendering next to liquidjs alone.
  * 2. Ingest over HTTP through the local runtime (16 concurrent clients, one new prospect per event),
  *    next to raw TransactWriteItems on the same DynamoDB Local: the very request an ingest commit
  *    sends (captured from a real one, keys swapped for fresh ones of the same length), 16 concurrent.
@@ -31,9 +32,10 @@ import {
   type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { countRequests } from "@redial/aws";
-import { type DecisionInput, decide, InboundEvent, type Prospect } from "@redial/core";
-import { loadPlaybook, webhookHeaders } from "@redial/functions";
+import { type DecisionInput, decide, InboundEvent, type Prospect, splitTemplates } from "@redial/core";
+import { loadPlaybook, readTemplateSources, webhookHeaders } from "@redial/functions";
 import { DEV_WEBHOOK_SECRET, type Runtime, startRuntime } from "@redial/local";
+import { Liquid } from "liquidjs";
 // ——— template rendering (issue 3) ———
 import { loadTemplates } from "../packages/functions/src/templates.ts";
 import { loadExamples } from "../test/support/examples.ts";
@@ -139,21 +141,24 @@ async function main() {
       },
       decide: {
         inputs: "the 6 example events as first contact, and each again as a follow-up a day later",
-        runs: decideRuns.map(Math.round),
-        medianPerSecond: Math.round(median(decideRuns)),
+        runs: decideRuns.runs.map(Math.round),
+        medianPerSecond: Math.round(median(decideRuns.runs)),
+        raw: perSecondOf("InboundEvent.parse() of the same events (zod validation)", decideRuns.rawRuns),
         target: TARGETS.decidePerSecond,
       },
       decideVaried: {
         inputs: `the same mix at ${DECIDE_VARIANTS} different times and in 5 zones (${DECIDE_VARIANTS * 12} decisions per pass)`,
-        runs: variedRuns.map(Math.round),
-        medianPerSecond: Math.round(median(variedRuns)),
+        runs: variedRuns.runs.map(Math.round),
+        medianPerSecond: Math.round(median(variedRuns.runs)),
+        raw: perSecondOf("InboundEvent.parse() of the same events (zod validation)", variedRuns.rawRuns),
         target: TARGETS.decidePerSecond,
       },
       // ——— template rendering (issue 3) ———
       render: {
         inputs: "every template the playbook uses, for a full prospect and one with only the owner's name",
-        runs: renderRuns.map(Math.round),
-        medianPerSecond: Math.round(median(renderRuns)),
+        runs: renderRuns.runs.map(Math.round),
+        medianPerSecond: Math.round(median(renderRuns.runs)),
+        raw: perSecondOf("liquidjs alone (default options) rendering the same parts", renderRuns.rawRuns),
         target: RENDER_TARGET_PER_SECOND,
       },
       ingest: {
@@ -197,7 +202,7 @@ async function main() {
 }
 
 /** Decisions per second, one run per entry. A plain loop on the main thread: one core. */
-function benchDecide(bodies: string[], variants = 1): number[] {
+function benchDecide(bodies: string[], variants = 1): { runs: number[]; rawRuns: number[] } {
   const playbook = loadPlaybook();
   const firsts = bodies.map((body) => InboundEvent.parse(JSON.parse(body)));
   const zones = [
@@ -224,28 +229,63 @@ function benchDecide(bodies: string[], variants = 1): number[] {
       mix.push({ before: null, input, now }, { before, input: { ...input, occurredAt: later }, now });
     }
   }
+  // Raw baseline, interleaved run by run: validating the same events with their zod schema, the
+  // least any handler does with an event before deciding anything.
+  const raw = mix.map(({ input }) => JSON.parse(JSON.stringify(input)) as unknown);
+  // warm-up: luxon's zone code takes a while to settle in the JIT
+  return interleaved(
+    () =>
+      mix.reduce((n, { before, input, now }) => n + decide(before, input, playbook, now).actions.length, 0),
+    () => raw.reduce<number>((n, body) => n + (InboundEvent.parse(body).type.length > 0 ? 1 : 0), 0),
+    mix.length,
+    1_500,
+  );
+}
+
+/**
+ * Items per second of `work` and of its raw baseline, DECIDE_RUNS runs of each, alternating, after a
+ * warm-up of both; each pass handles `perPass` items and returns a number that keeps it observable.
+ */
+function interleaved(
+  work: () => number,
+  raw: () => number,
+  perPass: number,
+  warmupMs = 1_000,
+): { runs: number[]; rawRuns: number[] } {
   let sink = 0;
-  const run = (ms: number) => {
+  const run = (pass: () => number, ms: number) => {
     const start = performance.now();
     let count = 0;
     while (performance.now() - start < ms) {
-      for (const { before, input, now } of mix) sink += decide(before, input, playbook, now).actions.length;
-      count += mix.length;
+      sink += pass();
+      count += perPass;
     }
     return (count * 1000) / (performance.now() - start);
   };
-  run(1_500); // warm-up: luxon's zone code takes a while to settle in the JIT
-  const runs = Array.from({ length: DECIDE_RUNS }, () => run(DECIDE_RUN_MS));
-  if (sink < 0) log("unreachable"); // keeps the work observable
-  return runs;
+  run(work, warmupMs);
+  run(raw, warmupMs);
+  const runs: number[] = [];
+  const rawRuns: number[] = [];
+  for (let i = 0; i < DECIDE_RUNS; i++) {
+    runs.push(run(work, DECIDE_RUN_MS));
+    rawRuns.push(run(raw, DECIDE_RUN_MS));
+  }
+  if (sink < 0) log("unreachable");
+  return { runs, rawRuns };
 }
+
+const perSecondOf = (what: string, runs: number[]) => ({
+  what,
+  runs: runs.map(Math.round),
+  medianPerSecond: Math.round(median(runs)),
+});
 
 // ——— template rendering (issue 3) ———
 
 const RENDER_TARGET_PER_SECOND = 20_000;
 
 /** Renders per second (subject, text, HTML), one run per entry; templates parsed once, one core. */
-function benchRender(): number[] {
+function benchRender(): { runs: number[]; rawRuns: number[] } {
   const templates = loadTemplates();
   const names = [
     ...new Set(Object.values(loadPlaybook().sequences).flatMap((s) => s.steps.map((step) => step.template))),
@@ -258,20 +298,27 @@ function benchRender(): number[] {
     },
     { prospect: {}, owner: { name: "Sam Carter" } },
   ];
-  let sink = 0;
-  const run = (ms: number) => {
-    const start = performance.now();
-    let count = 0;
-    while (performance.now() - start < ms) {
-      for (const name of names) for (const vars of people) sink += templates.render(name, vars).html.length;
-      count += names.length * people.length;
-    }
-    return (count * 1000) / (performance.now() - start);
-  };
-  run(1_000); // warm-up
-  const runs = Array.from({ length: DECIDE_RUNS }, () => run(DECIDE_RUN_MS));
-  if (sink < 0) log("unreachable"); // keeps the work observable
-  return runs;
+  // Raw baseline: liquidjs alone, default options, rendering the same parts (subject, text, and the
+  // HTML part where a template has one) with the same variables: no strictness, footer or tidying.
+  const liquid = new Liquid();
+  const parts = Object.values(splitTemplates(readTemplateSources()))
+    .filter((t) => names.includes(t.name))
+    .map((t) => [t.subject, t.text, ...(t.html ? [t.html] : [])].map((part) => liquid.parse(part.source)));
+  return interleaved(
+    () => {
+      let n = 0;
+      for (const name of names) for (const vars of people) n += templates.render(name, vars).html.length;
+      return n;
+    },
+    () => {
+      let n = 0;
+      for (const template of parts)
+        for (const vars of people)
+          for (const part of template) n += (liquid.renderSync(part, vars) as string).length;
+      return n;
+    },
+    names.length * people.length,
+  );
 }
 
 // ——— end of template rendering ———
