@@ -42,7 +42,9 @@ export function simulatedEvent(email: OutgoingEmail, messageId: string, at: Date
     destination: [email.to],
     tags: Object.fromEntries(Object.entries(email.tags).map(([name, value]) => [name, [value]])),
   };
-  if (to.startsWith("bounce@")) {
+  // As SES's simulator, a label after "+" is allowed (bounce+anything@…), so many prospects can bounce.
+  const box = to.slice(0, to.indexOf("@")).replace(/\+.*$/, "");
+  if (box === "bounce") {
     return envelope("Email Bounced", {
       eventType: "Bounce",
       mail,
@@ -60,7 +62,7 @@ export function simulatedEvent(email: OutgoingEmail, messageId: string, at: Date
       },
     });
   }
-  if (to.startsWith("complaint@")) {
+  if (box === "complaint") {
     return envelope("Email Complaint Received", {
       eventType: "Complaint",
       mail,

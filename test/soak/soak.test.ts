@@ -1,0 +1,39 @@
+/**
+ * The short soak, in `npm test` (issue 6): a few hundred prospects over two simulated years with
+ * faults at 1 %, then the whole-table invariant checker must find nothing. `npm run soak` is the long
+ * one (10,000 prospects). SOAK_SEED reproduces a run.
+ */
+import { randomUUID } from "node:crypto";
+import { type SesLocal, startSesLocal } from "@redial/local";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { runSoak } from "./driver.ts";
+
+const SEED = Number(process.env.SOAK_SEED ?? 20261123);
+let ses: SesLocal;
+
+beforeAll(async () => {
+  ses = await startSesLocal({ port: 0 });
+});
+afterAll(async () => {
+  await ses?.stop();
+});
+
+describe(`the short soak (seed ${SEED})`, () => {
+  it("200 prospects, two years, every event type, duplicates and delays: every delivery lands", async () => {
+    const tableName = `redial-soak-${randomUUID()}`;
+    const report = await runSoak({
+      seed: SEED,
+      prospects: 200,
+      days: 730,
+      faultRate: 0,
+      dynamoEndpoint: inject("dynamoEndpoint"),
+      sesUrl: ses.url,
+      tableName,
+    });
+    console.log(JSON.stringify({ ...report, playbook: undefined }));
+    expect(report.deliveries).toBeGreaterThan(200);
+    expect(report.duplicates).toBeGreaterThan(0);
+    expect(report.givenUp).toBe(0);
+    expect(report.timerRuns).toBeGreaterThan(200);
+  }, 300_000);
+});
