@@ -8,6 +8,7 @@ export {
   type RequestCounter,
 } from "./dynamo/client.ts";
 export { RECEIPT_TTL_SECONDS, SHARDS, shardOf } from "./dynamo/keys.ts";
+export { type SnapshotScan, type SnapshotScanOptions, scanSnapshots } from "./dynamo/snapshot.ts";
 export { DynamoStore, type DynamoStoreOptions, type Suppression } from "./dynamo/store.ts";
 export { createTableInput, ensureTable, type IndexName, TABLE } from "./dynamo/table.ts";
 export { SchedulerTimers, type SchedulerTimersOptions, scheduleName } from "./scheduler/timers.ts";

@@ -2,6 +2,7 @@
  * @redial/core: the domain. Pure decisions and use-cases over ports; imports no AWS SDK.
  */
 export * from "./calendar/index.ts";
+export * from "./check/index.ts";
 export * from "./decide/index.ts";
 export * from "./email/index.ts";
 export * from "./errors.ts";
