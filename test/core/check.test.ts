@@ -296,19 +296,32 @@ describe("I2: no email to a suppressed address or a stopped prospect, none outsi
     );
   });
 
-  it("a send outside the prospect's business hours (Saturday 10:00 New York)", () => {
-    const snapshot = wholeCycle().snapshot(); // the note was sent Tue 08:00
-    const saturday = "2026-11-21T15:00:00Z";
-    const note = sends(snapshot)[0] as TimelineEntry;
-    const moved = {
+  /** The whole drip sent, one send moved to Saturday 10:00 New York (its claim too). */
+  const onSaturday = (pick: (sent: TimelineEntry[]) => TimelineEntry) => {
+    const sim = wholeCycle();
+    sim.advance("2027-03-01T00:00:00Z");
+    const snapshot = sim.snapshot();
+    const moved = pick(sends(snapshot));
+    const timerId = moved.actions[0]?.timerId;
+    const saturday = "2027-01-16T15:00:00Z";
+    return {
       ...snapshot,
-      timeline: snapshot.timeline.map((e) => (e === note ? { ...e, at: saturday } : e)),
-      claims: snapshot.claims.map((c) => ({ ...c, claimedAt: saturday })),
+      timeline: snapshot.timeline.map((e) => (e === moved ? { ...e, at: saturday } : e)),
+      claims: snapshot.claims.map((c) => (c.timerId === timerId ? { ...c, claimedAt: saturday } : c)),
     };
-    expect(invariantsOf(moved)).toEqual(["I2"]);
-    expect(messagesOf(moved, "I2")[0]).toMatch(
-      /Sat 2026-11-21 10:00 in America\/New_York, outside the send window/,
+  };
+
+  it("a send outside the prospect's business hours (Saturday 10:00 New York)", () => {
+    const broken = onSaturday((sent) => sent.at(-1) as TimelineEntry);
+    expect(invariantsOf(broken)).toEqual(["I2"]);
+    expect(messagesOf(broken, "I2")[0]).toMatch(
+      /Sat 2027-01-16 10:00 in America\/New_York, outside the send window/,
     );
+  });
+
+  it("a send before a later CRM event is not judged by today's zone: that event may have changed it", () => {
+    // The note went out before the second "no", whose profile fields may have moved the prospect.
+    expect(invariantsOf(onSaturday((sent) => sent[0] as TimelineEntry))).toEqual([]);
   });
 
   it("a send after the prospect opted out", () => {

@@ -3,8 +3,11 @@
  * (signed webhooks, months of business time, emails out through the local SES) leaves zero
  * violations; then the table is corrupted by hand the ways a bug would (a timer deleted, a second
  * send for one timer, a send to a suppressed address, a receipt with no effect) and each one is
- * reported under its invariant, for its prospect only.
+ * reported under its invariant, for its prospect only. `npx redial check` runs as a user runs it (a
+ * child process) and exits 0 on the clean table, 1 on the corrupted one.
  */
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { TimelineEntry } from "@redial/core";
 import { checkTable, type Runtime, startRuntime } from "@redial/local";
@@ -35,6 +38,29 @@ const prospect = (id: string, extra: Record<string, unknown> = {}) => ({
   owner: wendy,
   ...extra,
 });
+const ROOT = resolve(import.meta.dirname, "../..");
+const CLI = join(ROOT, "packages/local/src/cli.ts");
+
+/** `redial check <args>` in a child process against the runtime's DynamoDB Local. */
+function redialCheck(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    // The playbook's own zone, whatever this shell sets.
+    const { REDIAL_TEAM_TIMEZONE: _zone, REDIAL_PLAYBOOK: _playbook, ...env } = process.env;
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "check", ...args], {
+      cwd: ROOT,
+      env: { ...env, NODE_NO_WARNINGS: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+const local = () => ["--endpoint", runtime.dynamoEndpoint, "--table", runtime.config.tableName];
+
 const target = () => ({ endpoint: runtime.dynamoEndpoint });
 const table = () => runtime.config.tableName;
 
@@ -82,7 +108,14 @@ describe("npx redial check's checker on the local runtime's table", () => {
     // Pages of 7 items over 3 segments read the same table the same way.
     const paged = await checkTable({ ...target(), tableName: table(), playbook, pageSize: 7, segments: 3 });
     expect(paged).toEqual(report);
-  });
+
+    const cli = await redialCheck(...local());
+    expect(cli.stderr).toBe("");
+    expect(cli.stdout).toMatch(/^Checked 5 prospects \(\d+ items\) in redial at http:\/\/\S+ in \d+\.\d s\n/);
+    for (const id of ["I1", "I2", "I3", "I4", "I5"]) expect(cli.stdout).toContain(`${id}  ok  `);
+    expect(cli.stdout).toMatch(/No violations\.\n$/);
+    expect(cli.code).toBe(0);
+  }, 120_000);
 
   it("corruptions are each reported under their invariant, for their prospect only", async () => {
     const { client } = runtime;
@@ -145,5 +178,33 @@ describe("npx redial check's checker on the local runtime's table", () => {
     );
     expect(messages).toContain("I5 check:ghost: webhook msg_lost");
     expect(report.prospects).toBe(5);
-  });
+
+    const text = await redialCheck(...local());
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("I1  2 violation(s)");
+    expect(text.stdout).toContain(
+      "    check:hostile: recycling needs exactly one pending recycle timer, has 0",
+    );
+    expect(text.stdout).toContain("I2  2 violation(s)"); // both keep-warm emails
+    expect(text.stdout).toContain("I5  1 violation(s)");
+    expect(text.stdout).toMatch(/\n8 violation\(s\)\.\n$/);
+
+    const json = await redialCheck(...local(), "--json");
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.stdout) as typeof report & { counts: Record<string, number> };
+    expect(parsed.violations).toEqual(report.violations);
+    expect(parsed.counts).toEqual({ I1: 2, I2: 2, I3: 1, I4: 2, I5: 1 });
+  }, 120_000);
+
+  it("exit code 2 when the arguments are wrong or the table cannot be read", async () => {
+    const bad = await redialCheck("--segments", "zero");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--segments must be a whole number");
+    const nowhere = await redialCheck("--endpoint", "http://127.0.0.1:9", "--table", "redial");
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain("Cannot reach DynamoDB at http://127.0.0.1:9");
+    const missing = await redialCheck("--endpoint", runtime.dynamoEndpoint, "--table", "no-such-table");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('No table "no-such-table"');
+  }, 60_000);
 });

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { signWebhook } from "@redial/functions";
+import { runCheck } from "./check-command.ts";
 import { runDoctor } from "./doctor.ts";
 import { EXPORT_HELP, runExport } from "./export-command.ts";
 import { start } from "./main.ts";
@@ -22,6 +23,8 @@ Commands:
                      several) or the dev secret. The timestamp is now: accepted for 5 minutes.
   export [options]   the recycled-lead CSV of one ISO week (CONTRACT.md, "Weekly export"), read
                      from the table of a running \`npm start\` (or AWS with --aws); options below
+  check [--json]     check the invariants (I1–I5) over the whole table of a running \`npm start\`
+                     (or AWS with --aws); exit code 1 on any violation; \`npx redial check --help\`
   doctor --stage <s> check a deployed stage with your AWS credentials (SES sandbox, identity and
                      DKIM, configuration set, schedule group, table PITR/TTL) and say what to fix;
                      \`npx redial doctor --help\` for the options (docs/deploy.md)
@@ -67,6 +70,8 @@ async function cli(args: string[]): Promise<number> {
     }
     case "export":
       return runExport(rest);
+    case "check":
+      return runCheck(rest);
     case "doctor":
       return runDoctor(rest);
     case undefined:

@@ -24,7 +24,10 @@ export function checkProspect(snapshot: ProspectSnapshot, playbook: Playbook): V
   );
 }
 
-/** Every snapshot checked; `prospects` counts those with a profile item. Items are the reader's to count. */
+/**
+ * Every snapshot checked; `prospects` counts those with a profile item. Items are the reader's to count.
+ * Violations come sorted by prospect, then invariant, whatever order a parallel reader gave.
+ */
 export async function checkAll(
   snapshots: AsyncIterable<ProspectSnapshot> | Iterable<ProspectSnapshot>,
   playbook: Playbook,
@@ -35,6 +38,18 @@ export async function checkAll(
     if (snapshot.prospect) prospects++;
     violations.push(...checkProspect(snapshot, playbook));
   }
+  const key = (v: Violation) => v.prospectId ?? "";
+  violations.sort((a, b) =>
+    key(a) < key(b)
+      ? -1
+      : key(a) > key(b)
+        ? 1
+        : a.invariant < b.invariant
+          ? -1
+          : a.invariant > b.invariant
+            ? 1
+            : 0,
+  );
   return { prospects, violations };
 }
 
