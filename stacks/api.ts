@@ -1,6 +1,6 @@
 import { functionDefaults, optionalEnv, stageConfig } from "./config";
 import { schedulerEnv, schedulerPermissions } from "./scheduler";
-import { crmWebhookEnv, secrets, webhookSecretEnv } from "./secrets";
+import { crmSourceEnv, crmWebhookEnv, secrets, webhookSecretEnv } from "./secrets";
 import { table } from "./storage";
 
 /**
@@ -36,6 +36,8 @@ export const apiFunction = new sst.aws.Function("ApiFunction", {
     ...baseEnv,
     ...schedulerEnv,
     ...crmWebhookEnv,
+    // The CRMs' own webhooks (POST /v1/sources/{crm}/events): only the API receives them.
+    ...crmSourceEnv,
     REDIAL_UNSUBSCRIBE_KEY: secrets.unsubscribeKey.value,
   },
 });

@@ -12,7 +12,37 @@ const words = (value: string, separator: string | RegExp) =>
     .map((word) => word.trim())
     .filter(Boolean);
 
+/** Several secrets, space-separated, while one rotates; each long enough not to be guessed. */
+const secretList = z
+  .string()
+  .transform((value) => words(value, /\s+/))
+  .pipe(z.array(z.string().min(16, "Each secret needs at least 16 characters")).min(1));
+
+/**
+ * The CRM sources of POST /v1/sources/{crm}/events (issue 7, docs/crm/): each CRM's own credentials.
+ * All optional: a CRM without them answers 503 (see routes/sources.ts for why not 404).
+ */
+const CrmEnv = z.object({
+  /** The app's client secret (X-HubSpot-Signature-v3). */
+  REDIAL_HUBSPOT_SECRET: secretList.optional(),
+  /** The token Salesforce sends (X-Redial-Token header from a Flow, ?token= from an Outbound Message). */
+  REDIAL_SALESFORCE_SECRET: secretList.optional(),
+  /** The Salesforce org whose messages are accepted (Setup → Company Information), 15 or 18 characters. */
+  REDIAL_SALESFORCE_ORG_ID: z
+    .string()
+    .regex(/^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "Expected an organization id: 00D…, 15 or 18 characters")
+    .optional(),
+  /** HTTP Basic credentials set on the Pipedrive webhook. */
+  REDIAL_PIPEDRIVE_USER: z
+    .string()
+    .max(200)
+    .refine((user) => !user.includes(":"), "Must not contain ':'")
+    .optional(),
+  REDIAL_PIPEDRIVE_PASSWORD: z.string().min(16, "Expected at least 16 characters").optional(),
+});
+
 const Env = z.object({
+  ...CrmEnv.shape,
   REDIAL_WEBHOOK_SECRET: z
     .string()
     .transform((value) => words(value, /\s+/))
@@ -81,6 +111,59 @@ export interface Config {
   scheduler?: { groupName: string; targetArn: string; roleArn: string; deadLetterArn: string } | undefined;
   /** Where R12's notices go, signed with Standard Webhooks (issue 4); unset: the CRM is not notified. */
   crmWebhook?: { url: string; secret: string } | undefined;
+  /** CRM sources (issue 7); each unset when its variables are. */
+  hubspot?: CrmSources["hubspot"];
+  salesforce?: CrmSources["salesforce"];
+  pipedrive?: CrmSources["pipedrive"];
+}
+
+/** The CRMs POST /v1/sources/{crm}/events accepts, with what authenticates each. */
+export interface CrmSources {
+  hubspot?: { secrets: string[] } | undefined;
+  salesforce?: { secrets: string[]; organizationId: string } | undefined;
+  pipedrive?: { user: string; password: string } | undefined;
+  /** REDIAL_PUBLIC_URL: HubSpot signs the URL it called, which behind a proxy is not the one that arrives. */
+  publicUrl?: string | undefined;
+}
+
+const CRM_PAIRS = [
+  ["REDIAL_SALESFORCE_SECRET", "REDIAL_SALESFORCE_ORG_ID"],
+  ["REDIAL_PIPEDRIVE_USER", "REDIAL_PIPEDRIVE_PASSWORD"],
+];
+
+/**
+ * Only the CRM sources' variables, for the sources route when it is not handed them: in AWS and
+ * locally the same REDIAL_* variables loadConfig() reads.
+ */
+export function loadCrmSources(env: Record<string, string | undefined> = process.env): CrmSources {
+  const given = Object.fromEntries(
+    [...Object.keys(CrmEnv.shape), "REDIAL_PUBLIC_URL"].map((name) => [name, env[name]?.trim() || undefined]),
+  );
+  const parsed = CrmEnv.safeParse(given);
+  const issues = [
+    ...(parsed.error?.issues ?? []),
+    ...CRM_PAIRS.flatMap((pair) => bothOrNeither(given, pair)),
+  ];
+  if (!parsed.success || issues.length) {
+    // Never the value: it is a secret.
+    const problems = issues.map((issue) => `  ${String(issue.path[0])}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
+  }
+  return { ...crmSourcesOf(parsed.data), publicUrl: given.REDIAL_PUBLIC_URL };
+}
+
+function crmSourcesOf(e: z.infer<typeof CrmEnv>): Omit<CrmSources, "publicUrl"> {
+  return {
+    hubspot: e.REDIAL_HUBSPOT_SECRET ? { secrets: e.REDIAL_HUBSPOT_SECRET } : undefined,
+    salesforce:
+      e.REDIAL_SALESFORCE_SECRET && e.REDIAL_SALESFORCE_ORG_ID
+        ? { secrets: e.REDIAL_SALESFORCE_SECRET, organizationId: e.REDIAL_SALESFORCE_ORG_ID }
+        : undefined,
+    pipedrive:
+      e.REDIAL_PIPEDRIVE_USER && e.REDIAL_PIPEDRIVE_PASSWORD
+        ? { user: e.REDIAL_PIPEDRIVE_USER, password: e.REDIAL_PIPEDRIVE_PASSWORD }
+        : undefined,
+  };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -90,7 +173,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     Object.keys(Env.shape).map((name) => [name, env[name]?.trim() || undefined]),
   );
   const parsed = Env.safeParse(given);
-  const issues = [...(parsed.error?.issues ?? []), ...bothOrNeither(given)];
+  const issues = [
+    ...(parsed.error?.issues ?? []),
+    ...bothOrNeither(given),
+    ...CRM_PAIRS.flatMap((pair) => bothOrNeither(given, pair)),
+  ];
   if (!parsed.success || issues.length) {
     const problems = issues.map((issue) => {
       const name = String(issue.path[0]);
@@ -128,14 +215,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.REDIAL_CRM_WEBHOOK_URL && e.REDIAL_CRM_WEBHOOK_SECRET
         ? { url: e.REDIAL_CRM_WEBHOOK_URL, secret: e.REDIAL_CRM_WEBHOOK_SECRET }
         : undefined,
+    ...crmSourcesOf(e),
   };
 }
 
 /** A URL without its secret (or the reverse) is a half-done set-up: say so rather than stay silent. */
 function bothOrNeither(
   given: Record<string, string | undefined>,
+  pair = ["REDIAL_CRM_WEBHOOK_URL", "REDIAL_CRM_WEBHOOK_SECRET"],
 ): { path: PropertyKey[]; message: string }[] {
-  const pair = ["REDIAL_CRM_WEBHOOK_URL", "REDIAL_CRM_WEBHOOK_SECRET"];
   if (pair.every((name) => given[name] === undefined) || pair.every((name) => given[name] !== undefined))
     return [];
   return pair

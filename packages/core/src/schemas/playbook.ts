@@ -3,6 +3,7 @@
  * with a message that names the field (see playbook/load.ts).
  */
 import * as z from "zod";
+import { CrmSettings } from "../crm/config.ts";
 import { TimeZone } from "./event.ts";
 
 const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected a local time HH:MM");
@@ -95,6 +96,8 @@ export const Playbook = z
       })
       .default({ weekday: 1, time: "07:00", perOwner: false }),
     sequences: z.record(z.string().regex(/^[a-z0-9-]+$/), Sequence),
+    /** Issue 7: which CRM field or value becomes which canonical event (docs/crm/). Optional. */
+    crm: CrmSettings.prefault({}),
   })
   .superRefine((playbook, ctx) => {
     // Every sequence a rule names must exist: a typo fails at load, not at 8am on a Tuesday.

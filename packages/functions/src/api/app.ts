@@ -11,6 +11,7 @@ import { getCallQueue } from "./routes/call-queue.ts";
 import { postEvent } from "./routes/events.ts";
 import { getRecycledExport } from "./routes/exports.ts";
 import { getProspect } from "./routes/prospects.ts";
+import { postSourceEvent } from "./routes/sources.ts";
 import { addSuppression, listSuppressions, removeSuppression } from "./routes/suppressions.ts";
 import { unsubscribe, unsubscribePage } from "./routes/unsubscribe.ts";
 
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
   app.post("/v1/events", postEvent(deps));
+  app.post("/v1/sources/:source/events", postSourceEvent(deps));
   app.get("/v1/prospects/:id", operator, getProspect(deps));
   app.get("/v1/call-queue", operator, getCallQueue(deps));
   app.get("/v1/exports/recycled", operator, getRecycledExport(deps));

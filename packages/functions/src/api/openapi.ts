@@ -16,6 +16,7 @@ import { PROBLEM_CONTENT_TYPE, Problem } from "./problem.ts";
 import { CallQueuePage, CallQueueQuery } from "./routes/call-queue.ts";
 import { ExportQuery } from "./routes/exports.ts";
 import { ProspectView } from "./routes/prospects.ts";
+import { SOURCES, SourceDelivery } from "./routes/sources.ts";
 import { NewSuppression, Suppression, SuppressionPage, SuppressionsQuery } from "./routes/suppressions.ts";
 
 type JsonObject = Record<string, unknown>;
@@ -41,6 +42,7 @@ function componentSchemas() {
   outputs.add(CallQueuePage, { id: "CallQueuePage" });
   outputs.add(Suppression, { id: "Suppression" });
   outputs.add(SuppressionPage, { id: "SuppressionPage" });
+  outputs.add(SourceDelivery, { id: "SourceDelivery" });
   const uri = (id: string) => ref(id).$ref;
   const all = {
     ...z.toJSONSchema(inputs, { io: "input", uri }).schemas,
@@ -146,6 +148,54 @@ function buildDocument(): JsonObject {
             "413": problem("The body is larger than 64 KiB."),
             "415": problem("Content-Type is not application/json."),
             "422": problem("Not a valid event; `errors` names each field."),
+          },
+        },
+      },
+      "/v1/sources/{source}/events": {
+        post: {
+          operationId: "postSourceEvent",
+          summary: "A CRM's own webhook, verified its own way and mapped to canonical events (docs/crm/).",
+          description:
+            "hubspot: an app webhook batch or a workflow's webhook, X-HubSpot-Signature-v3 (client secret, " +
+            "timestamp at most 5 minutes old). salesforce: a Flow HTTP callout (JSON, X-Redial-Token header) or " +
+            "an Outbound Message (SOAP, ?token=, OrganizationId checked), answered with <Ack>true</Ack> once " +
+            "every notification is stored. pipedrive: webhooks v1 or v2 with HTTP Basic auth. generic: " +
+            "POST /v1/events. Each CRM event is ingested under `<source>:<its own id>`, so redeliveries are " +
+            "duplicates. The playbook's `crm:` section says which field or value becomes which event.",
+          security: [],
+          parameters: [
+            { name: "source", in: "path", required: true, schema: { type: "string", enum: [...SOURCES] } },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: { description: "The CRM's own payload." } },
+              "text/xml": {
+                schema: { type: "string", description: "Salesforce Outbound Message (SOAP 1.1)." },
+              },
+            },
+          },
+          responses: {
+            "200": {
+              description:
+                "Every CRM event applied, a duplicate, ignored (not mapped) or skipped (not a valid event). " +
+                "For a Salesforce Outbound Message: the SOAP acknowledgement.",
+              content: {
+                "application/json": { schema: ref("SourceDelivery") },
+                "text/xml": { schema: { type: "string" } },
+              },
+            },
+            "400": problem("The body is not valid JSON or XML."),
+            "401": problem(
+              "Wrong or missing signature, token or credentials; expired timestamp; another org.",
+            ),
+            "404": problem("No such source."),
+            "413": problem("The body is larger than 1 MiB."),
+            "415": problem("Not the content type this CRM sends."),
+            "422": problem("Not this CRM's payload; `errors` names each field."),
+            "503": problem(
+              "This CRM's credentials are not configured (the CRM retries), or the store is down.",
+            ),
           },
         },
       },

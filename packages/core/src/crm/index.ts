@@ -1,0 +1,19 @@
+/**
+ * The CRM adapters (issue 7): per CRM, verifying its own authentication and mapping its payload to
+ * canonical events. Pure; the HTTP route (packages/functions/src/api/routes/sources.ts) reads the
+ * request and applies each event through ingest(), exactly as POST /v1/events does.
+ */
+export * from "./config.ts";
+export {
+  HUBSPOT_MAX_AGE_MS,
+  HUBSPOT_SOURCE,
+  mapHubSpot,
+  signatureUri,
+  signHubSpot,
+  verifyHubSpot,
+} from "./hubspot.ts";
+export { buildEvent, type Mapped, matchOutcome } from "./map.ts";
+export { anySecret, basicCredentials, bodyDigest, sameSecret } from "./secrets.ts";
+
+/** Largest CRM delivery: a Salesforce message of 100 notifications, or a HubSpot record with every property. */
+export const MAX_SOURCE_BYTES = 1024 * 1024;

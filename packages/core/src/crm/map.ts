@@ -1,0 +1,195 @@
+/**
+ * What every adapter produces from one delivery: for each CRM event or notification in it, the
+ * canonical event to ingest under the CRM's own id, or why there is none. Building the event is
+ * shared: the profile from the configured fields, the outcome from the configured values, and the
+ * canonical schema as the last word (CONTRACT.md stays the one internal shape).
+ */
+import type { FieldError } from "../errors.ts";
+import { fieldErrors } from "../errors.ts";
+import { InboundEvent, ProspectInput } from "../schemas/event.ts";
+import type { CrmFields, CrmOutcome, CrmOwners, OutcomeMap } from "./config.ts";
+import { callbackDate, ianaZone, type Row, read, text, textAt } from "./values.ts";
+
+/** One item of a delivery. `id` is the idempotency key: `<source>:<the CRM's event id>`. */
+export type Mapped =
+  | { kind: "event"; id: string; event: InboundEvent; warnings: string[] }
+  | { kind: "ignored"; id: string; reason: string }
+  | { kind: "skipped"; id: string; reason: string; errors: FieldError[] };
+
+export const ignored = (id: string, reason: string): Mapped => ({ kind: "ignored", id, reason });
+
+/** The longest note and callback reason the canonical event takes; longer CRM text is cut, not refused. */
+const MAX_TEXT = 2000;
+
+export interface Matched {
+  field: string;
+  value: string;
+  outcome: CrmOutcome;
+}
+
+/**
+ * The first field of `outcomes`, in the order written, whose value in the record is mapped (trimmed,
+ * case-insensitive). `counts` lets an adapter ignore fields this delivery did not change.
+ */
+export function matchOutcome(
+  outcomes: OutcomeMap | undefined,
+  valueAt: (field: string) => string | undefined,
+  counts: (field: string, outcome: CrmOutcome) => boolean = () => true,
+): Matched | undefined {
+  for (const [field, values] of Object.entries(outcomes ?? {})) {
+    const value = valueAt(field);
+    if (value === undefined) continue;
+    const wanted = value.toLowerCase();
+    const hit = Object.entries(values).find(([key]) => key.trim().toLowerCase() === wanted);
+    if (hit && counts(field, hit[1])) return { field, value, outcome: hit[1] };
+  }
+  return undefined;
+}
+
+/** The profile fields of `fields` (not note or callback), for "did this delivery change the profile". */
+export const PROFILE_KEYS = [
+  "email",
+  "firstName",
+  "lastName",
+  "company",
+  "title",
+  "phone",
+  "timezone",
+  "tier",
+  "fitsProfile",
+  "owner",
+] as const satisfies readonly (keyof CrmFields)[];
+
+export interface Settings {
+  fields: CrmFields;
+  owners: CrmOwners;
+}
+
+/**
+ * The prospect as the record describes it. A field the canonical schema refuses (a malformed email,
+ * an unknown zone, a 400-character title) is left out with a warning rather than losing the event:
+ * CRM data is typed by people.
+ */
+export function prospectFrom(
+  id: string,
+  rows: readonly Row[],
+  settings: Settings,
+): { prospect: ProspectInput; warnings: string[] } {
+  const { fields } = settings;
+  const warnings: string[] = [];
+  const first = (path: string | undefined) => {
+    for (const row of rows) {
+      const value = textAt(row, path);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  };
+  const candidate: Record<string, unknown> = {
+    email: first(fields.email),
+    firstName: first(fields.firstName),
+    lastName: first(fields.lastName),
+    company: first(fields.company),
+    title: first(fields.title),
+    phone: first(fields.phone),
+    timezone: ianaZone(first(fields.timezone)),
+    tier: first(fields.tier)?.toUpperCase(),
+    fitsProfile: booleanOf(first(fields.fitsProfile)),
+  };
+  const prospect: ProspectInput = { id };
+  for (const [key, value] of Object.entries(candidate)) {
+    if (value === undefined) continue;
+    const schema = ProspectInput.shape[key as keyof typeof ProspectInput.shape];
+    const parsed = schema.safeParse(value);
+    if (parsed.success) Object.assign(prospect, { [key]: parsed.data });
+    else warnings.push(`${key} ${JSON.stringify(value)} left out: ${parsed.error.issues[0]?.message}`);
+  }
+  const owner = ownerOf(rows, settings);
+  if (owner) prospect.owner = owner;
+  if (fields.owner && !owner && first(fields.owner) !== undefined) warnings.push("owner left out: not an id");
+  return { prospect, warnings };
+}
+
+/** The CRM user behind `fields.owner`, through `owners` when the team mapped it. */
+function ownerOf(rows: readonly Row[], { fields, owners }: Settings): ProspectInput["owner"] {
+  if (!fields.owner) return undefined;
+  for (const row of rows) {
+    const raw = read(row, fields.owner);
+    const id = text(raw);
+    if (id === undefined || id.length > 200) continue;
+    const mapped = owners[id];
+    if (mapped) return mapped;
+    // Pipedrive v1 sends the user as an object with a name and an address: keep them.
+    const extra = typeof raw === "object" && raw !== null ? (raw as Row) : {};
+    const email =
+      typeof extra.email === "string" && /^[^@\s]+@[^@\s]+$/.test(extra.email) ? extra.email : undefined;
+    const name = typeof extra.name === "string" ? extra.name.slice(0, 200) : undefined;
+    return { id, ...(email ? { email } : {}), ...(name ? { name } : {}) };
+  }
+  return undefined;
+}
+
+const booleanOf = (value: string | undefined) =>
+  value === undefined
+    ? undefined
+    : /^(true|yes|1)$/i.test(value)
+      ? true
+      : /^(false|no|0)$/i.test(value)
+        ? false
+        : value;
+
+/**
+ * The canonical event for one CRM record, validated by the same schema as POST /v1/events. A record
+ * the schema refuses (a stall without a date) is `skipped`, with the fields named.
+ */
+export function buildEvent(input: {
+  id: string;
+  prospectId: string;
+  occurredAt: string;
+  outcome: CrmOutcome | "prospect.updated";
+  rows: readonly Row[];
+  settings: Settings;
+  /** A note already read (e.g. HTML turned into text); otherwise `fields.note` is read. */
+  note?: string | undefined;
+}): Mapped {
+  const { id, rows, settings } = input;
+  const { fields } = settings;
+  const { prospect, warnings } = prospectFrom(input.prospectId, rows, settings);
+  const first = (path: string | undefined) => {
+    for (const row of rows) {
+      const value = textAt(row, path);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  };
+  const note = (input.note ?? first(fields.note))?.slice(0, MAX_TEXT);
+  const outcome =
+    input.outcome === "prospect.updated" ? { type: "prospect.updated" as const } : input.outcome;
+  const candidate = {
+    type: outcome.type,
+    occurredAt: input.occurredAt,
+    prospect,
+    ...(note ? { note } : {}),
+    ...("reason" in outcome && outcome.reason ? { reason: outcome.reason } : {}),
+    ...(outcome.type === "call.no_answer"
+      ? { voicemail: "voicemail" in outcome && outcome.voicemail === true }
+      : {}),
+    ...(outcome.type === "call.stalled"
+      ? {
+          callbackAt: callbackDate(first(fields.callbackAt)),
+          ...(first(fields.callbackReason)
+            ? { callbackReason: first(fields.callbackReason)?.slice(0, MAX_TEXT) }
+            : {}),
+        }
+      : {}),
+  };
+  const parsed = InboundEvent.safeParse(candidate);
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error);
+    const hint =
+      outcome.type === "call.stalled" && !candidate.callbackAt
+        ? " (set fields.callbackAt to the field that holds the callback date)"
+        : "";
+    return { kind: "skipped", id, reason: `Not a valid ${outcome.type} event${hint}`, errors };
+  }
+  return { kind: "event", id, event: parsed.data, warnings };
+}
