@@ -10,7 +10,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { freePort, startDynamoDbLocal, startSesLocal } from "@redial/local";
+import { checkTable, freePort, startDynamoDbLocal, startSesLocal } from "@redial/local";
 import { runSoak, type SoakReport } from "../test/soak/driver.ts";
 
 const RESULTS_DIR = fileURLToPath(new URL("../bench/results/", import.meta.url));
@@ -51,6 +51,9 @@ try {
     tableName,
     progress: (line) => process.stdout.write(`soak: ${line}\n`),
   });
+  process.stdout.write("soak: checking every invariant over the whole table\n");
+  const checkStarted = Date.now();
+  const check = await checkTable({ endpoint: dynamo.endpoint, tableName, playbook: report.playbook });
   clearInterval(sampler);
   const { playbook: _playbook, ...figures } = report;
   const result = {
@@ -58,10 +61,18 @@ try {
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown"}, Node ${process.version}`,
     ...figures,
     maxRssMiB: Math.round(rss.max / 2 ** 20),
+    check: {
+      prospects: check.prospects,
+      items: check.items,
+      seconds: Math.round((Date.now() - checkStarted) / 100) / 10,
+      violations: check.violations.length,
+      first: check.violations.slice(0, 20),
+    },
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, "soak.json"), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (check.violations.length > 0) process.exitCode = 1;
 } finally {
   await Promise.all([dynamo.stop(), ses.stop()]);
 }

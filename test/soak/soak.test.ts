@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { type SesLocal, startSesLocal } from "@redial/local";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { expectNoViolations } from "../support/check.ts";
 import { runSoak } from "./driver.ts";
 
 const SEED = Number(process.env.SOAK_SEED ?? 20261123);
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 describe(`the short soak (seed ${SEED})`, () => {
-  it("200 prospects, two years, every event type, duplicates and delays: every delivery lands", async () => {
+  it("200 prospects, two years, every event type, duplicates and delays: every delivery lands, no invariant broken", async () => {
     const tableName = `redial-soak-${randomUUID()}`;
     const report = await runSoak({
       seed: SEED,
@@ -35,5 +36,7 @@ describe(`the short soak (seed ${SEED})`, () => {
     expect(report.duplicates).toBeGreaterThan(0);
     expect(report.givenUp).toBe(0);
     expect(report.timerRuns).toBeGreaterThan(200);
+    const checked = await expectNoViolations(tableName, report.playbook);
+    expect(checked.prospects).toBe(200);
   }, 300_000);
 });
