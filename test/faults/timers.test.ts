@@ -13,12 +13,12 @@ import {
   ThrottlingException,
 } from "@aws-sdk/client-scheduler";
 import { SchedulerTimers } from "@redial/aws";
-import { RedialError } from "@redial/core";
+import { ingest, RedialError, runDueTimer, type WebhookDelivery } from "@redial/core";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import { reconcileDueTimers } from "../../packages/functions/src/timers/reconcile.ts";
 import { timerHandler } from "../../packages/functions/src/timers/run.ts";
-import { awsError, Faults } from "../support/faults.ts";
+import { awsError, Crash, Faults } from "../support/faults.ts";
 import { api, KeptLog, MINUTE, nurturing, sesLocal, world } from "./harness.ts";
 
 const ses = sesLocal();
@@ -215,5 +215,39 @@ describe("a poison timer trigger", () => {
     w.clock.set(new Date(Date.parse(timer.at) + 20 * MINUTE));
     expect(await reconcileDueTimers(w.deps)).toMatchObject({ ran: 1, results: { sent: 1 } });
     expect(await ses.inbox(w.email)).toHaveLength(1);
+  });
+});
+
+describe("a CRM notice (issue 4) whose runner dies after delivering", () => {
+  it("is delivered again under the same webhook-id (the receiver dedupes), and recorded once", async () => {
+    const got: WebhookDelivery[] = [];
+    const w = await world(ses.url());
+    w.deps.notifier = { deliver: async (delivery) => void got.push(delivery) };
+    const hostile = w.eventFor("call.rejected", "2026-11-17T14:00:00Z", { reason: "hostile" });
+    await ingest({ webhookId: "wh-1", event: hostile }, w.deps);
+    const recycle = (await w.read()).prospect.timers.find((t) => t.kind === "recycle");
+    if (!recycle) throw new Error("R4 plans a recycle");
+    w.clock.set(recycle.at);
+    expect(
+      await runDueTimer({ prospectId: w.id, timerId: recycle.id, kind: "recycle" }, w.deps),
+    ).toMatchObject({
+      result: "applied",
+      decision: { rule: "R12" },
+    });
+    const notice = (await w.read()).prospect.timers.find((t) => t.kind === "notify");
+    if (!notice) throw new Error("R12 with a notifier plans a CRM notice");
+    const key = { prospectId: w.id, timerId: notice.id, kind: "notify" as const };
+    const faults = new Faults([{ point: "notifier.deliver:after", kind: "crash" }]);
+
+    await expect(faults.run(() => runDueTimer(key, faults.wrap(w.deps)))).rejects.toBeInstanceOf(Crash);
+    expect(got).toHaveLength(1);
+
+    expect(await runDueTimer(key, w.deps)).toMatchObject({ result: "delivered" });
+    expect(await runDueTimer(key, w.deps)).toEqual({ result: "stale" });
+    expect(got.map((d) => d.webhookId)).toEqual([got[0]?.webhookId, got[0]?.webhookId]);
+    const { timeline } = await w.read();
+    expect(timeline.filter((e) => e.type.startsWith("webhook.")).map((e) => e.type)).toEqual([
+      "webhook.delivered",
+    ]);
   });
 });
