@@ -12,7 +12,8 @@ export type InvariantId = "I1" | "I2" | "I3" | "I4" | "I5";
 export const INVARIANTS: Readonly<Record<InvariantId, string>> = {
   I1: "every prospect is terminal or has exactly the pending timers its state requires; no orphan or dangling index items",
   I2: "no email was sent to a suppressed address or a stopped prospect, or outside the send window (G1, G2)",
-  I3: "no prospect got more automated emails in any rolling 7 days than the playbook's cap (G3)",
+  // PLAYBOOK.md's G3 wording; the 2 is the playbook's caps.perProspectPer7Days.
+  I3: "at most 2 automated emails per prospect per rolling 7 days (G3, caps.perProspectPer7Days)",
   I4: "no email was sent twice for one timer (one SES message per send claim)",
   I5: "every accepted webhook id (receipt) has its effect: the prospect exists and its timeline records the event",
 };
