@@ -25,21 +25,20 @@ import {
 } from "@redial/core";
 import { handleSesEvent, loadPlaybook, loadTemplates, loggingTimers } from "@redial/functions";
 import { SimulatorMailer } from "../../packages/local/src/mailbox-simulator.ts";
+import { Faults, randomFaults } from "../support/faults.ts";
 
 export interface SoakOptions {
   seed: number;
   prospects: number;
   /** Simulated span, in days (two years: 730). */
   days: number;
-  /** Share of port calls that fail (0.01 = 1 %), through `wrap`. */
+  /** Share of port calls that fail or are delayed (0.01 = 1 %), test/support/faults.ts's randomFaults. */
   faultRate: number;
   dynamoEndpoint: string;
   sesUrl: string;
   tableName: string;
   /** Concurrent deliveries and timer runs. */
   workers?: number;
-  /** Wraps the ports (fault injection); given the seeded random source and the fault rate. */
-  wrap?: (deps: SendDeps, random: () => number, rate: number) => SendDeps;
   progress?: (line: string) => void;
 }
 
@@ -57,6 +56,8 @@ export interface SoakReport {
   sesEvents: number;
   /** Deliveries given up after MAX_TRIES (none expected at a 1 % fault rate). */
   givenUp: number;
+  /** Faults injected (failed or delayed port calls). */
+  faults: number;
   wallSeconds: number;
   playbook: Playbook;
 }
@@ -122,7 +123,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       unsubscribeKey: "redial-soak-unsubscribe-key-0001",
     }),
   };
-  const deps = options.wrap ? options.wrap(real, random, options.faultRate) : real;
+  // Faults at a steady rate on every port call (store, mailer, timers): fails and delays, seeded.
+  const faults = new Faults(options.faultRate > 0 ? randomFaults(options.seed, options.faultRate) : []);
+  const deps = faults.wrap(real);
 
   // ——— the world: prospects, their first contact spread over the first three quarters ———
   const queue: Delivery[] = [];
@@ -202,6 +205,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     timerFailures: 0,
     sesEvents: 0,
     givenUp: 0,
+    faults: 0,
     wallSeconds: 0,
     playbook,
   };
@@ -212,7 +216,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const result = await ingest({ webhookId: d.webhookId, event: d.event }, deps);
       if (result.duplicate) report.duplicates++;
     } catch (error) {
-      if (error instanceof RedialError) {
+      if (error instanceof RedialError && !["unavailable", "conflict"].includes(error.kind)) {
         report.refused++; // invalid for the playbook (e.g. a callback date in the past): a 4xx, final
         return;
       }
@@ -293,6 +297,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await runTimers();
   }
   client.destroy();
+  report.faults = faults.hits.length;
   report.wallSeconds = Math.round((Date.now() - started) / 100) / 10;
   return report;
 }

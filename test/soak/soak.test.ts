@@ -20,13 +20,13 @@ afterAll(async () => {
 });
 
 describe(`the short soak (seed ${SEED})`, () => {
-  it("200 prospects, two years, every event type, duplicates and delays: every delivery lands, no invariant broken", async () => {
+  it("200 prospects, two years, every event type, duplicates, delays and 1 % faults: every delivery lands, no invariant broken", async () => {
     const tableName = `redial-soak-${randomUUID()}`;
     const report = await runSoak({
       seed: SEED,
       prospects: 200,
       days: 730,
-      faultRate: 0,
+      faultRate: 0.01,
       dynamoEndpoint: inject("dynamoEndpoint"),
       sesUrl: ses.url,
       tableName,
@@ -35,6 +35,8 @@ describe(`the short soak (seed ${SEED})`, () => {
     expect(report.deliveries).toBeGreaterThan(200);
     expect(report.duplicates).toBeGreaterThan(0);
     expect(report.givenUp).toBe(0);
+    expect(report.faults).toBeGreaterThan(20); // the faults were injected, and survived
+    expect(report.redeliveries).toBeGreaterThan(0);
     expect(report.timerRuns).toBeGreaterThan(200);
     const checked = await expectNoViolations(tableName, report.playbook);
     expect(checked.prospects).toBe(200);
