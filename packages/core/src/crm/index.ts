@@ -13,7 +13,19 @@ export {
   verifyHubSpot,
 } from "./hubspot.ts";
 export { buildEvent, type Mapped, matchOutcome } from "./map.ts";
+export {
+  checkOrganization,
+  MAX_NOTIFICATIONS,
+  mapSalesforce,
+  parseFlowCallout,
+  parseOutboundMessage,
+  SALESFORCE_ACK,
+  SALESFORCE_SOURCE,
+  type SalesforceMessage,
+  type SalesforceNotification,
+} from "./salesforce.ts";
 export { anySecret, basicCredentials, bodyDigest, sameSecret } from "./secrets.ts";
+export { parseXml, type XmlElement } from "./xml.ts";
 
 /** Largest CRM delivery: a Salesforce message of 100 notifications, or a HubSpot record with every property. */
 export const MAX_SOURCE_BYTES = 1024 * 1024;

@@ -16,7 +16,18 @@ import { type IngestResult, ingest, type Log, RedialError } from "@redial/core";
 import type { Context, Handler } from "hono";
 import * as z from "zod";
 // Not yet re-exported by @redial/core's index (packages/core/src/index.ts is not this route's to edit).
-import { MAX_SOURCE_BYTES, type Mapped, mapHubSpot, verifyHubSpot } from "../../../../core/src/crm/index.ts";
+import {
+  anySecret,
+  checkOrganization,
+  MAX_SOURCE_BYTES,
+  type Mapped,
+  mapHubSpot,
+  mapSalesforce,
+  parseFlowCallout,
+  parseOutboundMessage,
+  SALESFORCE_ACK,
+  verifyHubSpot,
+} from "../../../../core/src/crm/index.ts";
 import { type CrmSources, loadCrmSources } from "../../config.ts";
 import type { AppDeps } from "../app.ts";
 import { postEvent, readBody } from "./events.ts";
@@ -63,7 +74,7 @@ type Receiver = (c: Context, deps: SourceDeps, sources: CrmSources) => Promise<R
 export const postSourceEvent = (deps: SourceDeps): Handler => {
   let sources = deps.crm;
   const generic = postEvent(deps);
-  const receivers: Record<string, Receiver> = { hubspot: receiveHubSpot };
+  const receivers: Record<string, Receiver> = { hubspot: receiveHubSpot, salesforce: receiveSalesforce };
   return async (c, next) => {
     const source = c.req.param("source") ?? "";
     if (source === "generic") return generic(c, next);
@@ -95,6 +106,32 @@ const receiveHubSpot: Receiver = async (c, deps, sources) => {
     now: deps.clock.now(),
   });
   return c.json(await deliver("hubspot", items, deps), 200);
+};
+
+/**
+ * An Outbound Message (text/xml) is acknowledged only after every notification is stored: a lost Ack
+ * costs a redelivery, which the notification ids make a duplicate; an early Ack could lose events. A
+ * Flow callout (application/json) gets the JSON summary.
+ */
+const receiveSalesforce: Receiver = async (c, deps, sources) => {
+  const salesforce =
+    sources.salesforce ??
+    notConfigured("salesforce", "REDIAL_SALESFORCE_SECRET and REDIAL_SALESFORCE_ORG_ID");
+  const mediaType = requireMediaType(c, ["text/xml", "application/json"]);
+  // Outbound Messages cannot carry a header: their token is in the endpoint URL. Checked before the body is read.
+  const token = c.req.header("x-redial-token") ?? c.req.query("token");
+  if (!token)
+    throw new RedialError("unauthenticated", "Missing X-Redial-Token header or token query parameter");
+  if (!anySecret(token, salesforce.secrets))
+    throw new RedialError("unauthenticated", "Wrong Salesforce token");
+  const body = await readBody(c.req.raw, MAX_SOURCE_BYTES);
+  const message =
+    mediaType === "text/xml" ? parseOutboundMessage(decodeUtf8(body)) : parseFlowCallout(parseJson(body));
+  checkOrganization(message.organizationId, salesforce.organizationId);
+  const items = mapSalesforce({ message, settings: deps.playbook.crm.salesforce, now: deps.clock.now() });
+  const delivery = await deliver("salesforce", items, deps);
+  if (mediaType === "application/json") return c.json(delivery, 200);
+  return c.body(SALESFORCE_ACK, 200, { "content-type": "text/xml; charset=utf-8" });
 };
 
 const notConfigured = (source: string, variables: string): never => {
