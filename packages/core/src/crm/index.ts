@@ -13,6 +13,7 @@ export {
   verifyHubSpot,
 } from "./hubspot.ts";
 export { buildEvent, type Mapped, matchOutcome } from "./map.ts";
+export { mapPipedrive, PIPEDRIVE_SOURCE } from "./pipedrive.ts";
 export {
   checkOrganization,
   MAX_NOTIFICATIONS,

@@ -8,7 +8,7 @@ import type { FieldError } from "../errors.ts";
 import { fieldErrors } from "../errors.ts";
 import { InboundEvent, ProspectInput } from "../schemas/event.ts";
 import type { CrmFields, CrmOutcome, CrmOwners, OutcomeMap } from "./config.ts";
-import { callbackDate, ianaZone, type Row, read, text, textAt } from "./values.ts";
+import { callbackDate, ianaZone, isRow, type Row, read, text, textAt } from "./values.ts";
 
 /** One item of a delivery. `id` is the idempotency key: `<source>:<the CRM's event id>`. */
 export type Mapped =
@@ -114,12 +114,13 @@ function ownerOf(rows: readonly Row[], { fields, owners }: Settings): ProspectIn
   if (!fields.owner) return undefined;
   for (const row of rows) {
     const raw = read(row, fields.owner);
-    const id = text(raw);
+    // A Pipedrive v1 user object's `value` is not always its id: take `id` first.
+    const id = isRow(raw) && "id" in raw ? text(raw.id) : text(raw);
     if (id === undefined || id.length > 200) continue;
     const mapped = owners[id];
     if (mapped) return mapped;
     // Pipedrive v1 sends the user as an object with a name and an address: keep them.
-    const extra = typeof raw === "object" && raw !== null ? (raw as Row) : {};
+    const extra = isRow(raw) ? raw : {};
     const email =
       typeof extra.email === "string" && /^[^@\s]+@[^@\s]+$/.test(extra.email) ? extra.email : undefined;
     const name = typeof extra.name === "string" ? extra.name.slice(0, 200) : undefined;

@@ -18,14 +18,17 @@ import * as z from "zod";
 // Not yet re-exported by @redial/core's index (packages/core/src/index.ts is not this route's to edit).
 import {
   anySecret,
+  basicCredentials,
   checkOrganization,
   MAX_SOURCE_BYTES,
   type Mapped,
   mapHubSpot,
+  mapPipedrive,
   mapSalesforce,
   parseFlowCallout,
   parseOutboundMessage,
   SALESFORCE_ACK,
+  sameSecret,
   verifyHubSpot,
 } from "../../../../core/src/crm/index.ts";
 import { type CrmSources, loadCrmSources } from "../../config.ts";
@@ -74,7 +77,11 @@ type Receiver = (c: Context, deps: SourceDeps, sources: CrmSources) => Promise<R
 export const postSourceEvent = (deps: SourceDeps): Handler => {
   let sources = deps.crm;
   const generic = postEvent(deps);
-  const receivers: Record<string, Receiver> = { hubspot: receiveHubSpot, salesforce: receiveSalesforce };
+  const receivers: Record<string, Receiver> = {
+    hubspot: receiveHubSpot,
+    salesforce: receiveSalesforce,
+    pipedrive: receivePipedrive,
+  };
   return async (c, next) => {
     const source = c.req.param("source") ?? "";
     if (source === "generic") return generic(c, next);
@@ -132,6 +139,26 @@ const receiveSalesforce: Receiver = async (c, deps, sources) => {
   const delivery = await deliver("salesforce", items, deps);
   if (mediaType === "application/json") return c.json(delivery, 200);
   return c.body(SALESFORCE_ACK, 200, { "content-type": "text/xml; charset=utf-8" });
+};
+
+/**
+ * Pipedrive signs nothing: the webhook's HTTP Basic credentials are the authentication, checked before
+ * the body is read. One event per delivery, answered well inside Pipedrive's 10 s: one read and one
+ * transaction.
+ */
+const receivePipedrive: Receiver = async (c, deps, sources) => {
+  const pipedrive =
+    sources.pipedrive ?? notConfigured("pipedrive", "REDIAL_PIPEDRIVE_USER and REDIAL_PIPEDRIVE_PASSWORD");
+  const given = basicCredentials(c.req.header("authorization"));
+  if (!given) throw new RedialError("unauthenticated", "Missing or malformed Authorization: Basic header");
+  // Both compared, always: which of the two was wrong is not told by the time it takes.
+  const user = sameSecret(given.user, pipedrive.user);
+  const password = sameSecret(given.password, pipedrive.password);
+  if (!user || !password) throw new RedialError("unauthenticated", "Wrong Pipedrive webhook credentials");
+  requireMediaType(c, ["application/json"]);
+  const body = await readBody(c.req.raw, MAX_SOURCE_BYTES);
+  const item = mapPipedrive({ body: parseJson(body), settings: deps.playbook.crm.pipedrive });
+  return c.json(await deliver("pipedrive", [item], deps), 200);
 };
 
 const notConfigured = (source: string, variables: string): never => {

@@ -1,0 +1,152 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  basicCredentials,
+  defaultCrmSettings,
+  type Mapped,
+  mapPipedrive,
+  type PipedriveSettings,
+} from "../../packages/core/src/crm/index.ts";
+
+const settings = defaultCrmSettings().pipedrive;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/crm/pipedrive/${name}`, import.meta.url), "utf8"));
+const map = (body: unknown, custom: PipedriveSettings = settings) => mapPipedrive({ body, settings: custom });
+const eventOf = (item: Mapped) => {
+  if (item.kind !== "event") throw new Error(`Expected an event, got ${JSON.stringify(item)}`);
+  return item.event;
+};
+
+const activity = fixture("v2-activity-marked-done.json");
+const withActivity = (
+  data: Record<string, unknown>,
+  previous: Record<string, unknown> | null,
+  action = "change",
+) => ({
+  ...activity,
+  data: { ...activity.data, ...data },
+  previous,
+  meta: { ...activity.meta, action },
+});
+
+describe("Pipedrive activities: a call counts when it is done", () => {
+  it("maps an activity created done, or marked done, by its type", () => {
+    expect(eventOf(map(withActivity({ type: "no_answer" }, null, "create")))).toMatchObject({
+      type: "call.no_answer",
+      voicemail: false,
+      prospect: { id: "pd:88123" },
+    });
+    expect(eventOf(map(activity))).toMatchObject({ type: "call.no_answer", voicemail: true });
+  });
+
+  it("ignores an activity not done, and a done one whose mapped fields did not change", () => {
+    expect(map(withActivity({ done: false }, null, "create")).kind).toBe("ignored");
+    expect(map(withActivity({ subject: "Call Priya again" }, { subject: "Call Priya" })).kind).toBe(
+      "ignored",
+    );
+  });
+
+  it("keys v2 by meta.id and dates by meta.timestamp; reads an HTML note as text", () => {
+    const item = map(withActivity({ note: "<p>Left a message &amp; an email</p>" }, { done: false }));
+    expect(item.id).toBe("pipedrive:5a0e7c2d-41b8-4f7e-9d3c-2b6a8e1f0c77");
+    expect(eventOf(item)).toMatchObject({
+      occurredAt: "2026-11-16T15:04:05.412Z",
+      note: "Left a message & an email",
+    });
+  });
+
+  it("ignores deletions and activities about no person", () => {
+    expect(
+      map({ ...activity, data: null, previous: activity.data, meta: { ...activity.meta, action: "delete" } }),
+    ).toMatchObject({
+      kind: "ignored",
+      reason: "delete.activity is not mapped",
+    });
+    expect(map(withActivity({ person_id: null }, { done: false }))).toMatchObject({
+      reason: "This activity has no person",
+    });
+  });
+});
+
+describe("Pipedrive deals", () => {
+  const lost = fixture("v2-deal-lost.json");
+
+  it.each([
+    ["Not interested", { type: "call.rejected", reason: "not_interested" }],
+    ["bad timing", { type: "call.rejected", reason: "bad_timing" }],
+    ["Not a fit", { type: "prospect.disqualified" }],
+    ["Went with someone cheaper", { type: "call.rejected", reason: "other" }],
+  ])("maps a deal lost as %s (the reason first, then the status)", (reason, expected) => {
+    expect(eventOf(map({ ...lost, data: { ...lost.data, lost_reason: reason } }))).toMatchObject(expected);
+  });
+
+  it("maps v1 payloads too: the key from the webhook, object and instant; the person from v1's object", () => {
+    const item = map(fixture("v1-deal-won.json"));
+    expect(item.id).toBe("pipedrive:v1:4710826:deal:57:1794846000384700");
+    expect(eventOf(item)).toMatchObject({
+      type: "prospect.converted",
+      occurredAt: "2026-11-16T16:20:00.000Z",
+      prospect: {
+        id: "pd:88125",
+        email: "omar@umbrella.example",
+        owner: { id: "12415231", name: "Wendy Ward" },
+      },
+    });
+  });
+});
+
+describe("Pipedrive persons and a team's own mapping", () => {
+  const person = fixture("v2-person-created.json");
+
+  it("turns a change of a profile field into prospect.updated, and ignores other changes", () => {
+    const renamed = {
+      ...person,
+      data: { ...person.data, last_name: "Shah-Rao" },
+      previous: { last_name: "Shah" },
+      meta: { ...person.meta, action: "change" },
+    };
+    expect(eventOf(map(renamed))).toMatchObject({
+      type: "prospect.updated",
+      prospect: { lastName: "Shah-Rao" },
+    });
+    const labelled = {
+      ...person,
+      data: { ...person.data, label: 5 },
+      previous: { label: null },
+      meta: { ...person.meta, action: "change" },
+    };
+    expect(map(labelled).kind).toBe("ignored");
+  });
+
+  it("maps a custom field (v2 custom_fields.<key>, v1 <key>) and a Pipedrive user to the rep", () => {
+    const custom: PipedriveSettings = {
+      ...settings,
+      owners: { "12415231": { id: "rep-7", email: "wendy@acme.example" } },
+      outcomes: { person: { "custom_fields.f00d": { "17": { type: "prospect.opted_out" } } } },
+    };
+    const optedOut = {
+      ...person,
+      data: { ...person.data, custom_fields: { f00d: { id: 17, type: "enum" } } },
+      previous: { custom_fields: { f00d: null } },
+      meta: { ...person.meta, action: "change" },
+    };
+    expect(eventOf(map(optedOut, custom))).toMatchObject({
+      type: "prospect.opted_out",
+      prospect: { owner: { id: "rep-7", email: "wendy@acme.example" } },
+    });
+  });
+
+  it("refuses a body that is neither v1 nor v2, naming the fields", () => {
+    expect(() => map({ meta: { version: "2.0", action: "change" } })).toThrow(/v2 payload/);
+    expect(() => map({ hello: "world" })).toThrow(/v1 or v2/);
+  });
+});
+
+describe("HTTP Basic credentials", () => {
+  it("reads user and password, the password may contain ':'", () => {
+    const header = `Basic ${Buffer.from("pipedrive:pa:ss").toString("base64")}`;
+    expect(basicCredentials(header)).toEqual({ user: "pipedrive", password: "pa:ss" });
+    expect(basicCredentials("Bearer x")).toBeUndefined();
+    expect(basicCredentials(`Basic ${Buffer.from("no-colon").toString("base64")}`)).toBeUndefined();
+  });
+});
