@@ -1,7 +1,6 @@
-import { parsePlaybook } from "@redial/core";
+import { CrmSettings, defaultCrmSettings, parsePlaybook } from "@redial/core";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { CrmSettings, defaultCrmSettings } from "../../packages/core/src/crm/index.ts";
 import { playbook, playbookText } from "../support/core.ts";
 
 describe("the crm: section of the playbook", () => {

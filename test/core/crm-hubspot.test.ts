@@ -1,15 +1,15 @@
 import { createHmac } from "node:crypto";
-import { RedialError } from "@redial/core";
-import { describe, expect, it } from "vitest";
 import {
   defaultCrmSettings,
   type HubSpotSettings,
   type Mapped,
   mapHubSpot,
+  RedialError,
   signatureUri,
   signHubSpot,
   verifyHubSpot,
-} from "../../packages/core/src/crm/index.ts";
+} from "@redial/core";
+import { describe, expect, it } from "vitest";
 
 const settings = defaultCrmSettings().hubspot;
 const NOW = new Date("2026-11-16T17:00:00Z");

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
 import {
   basicCredentials,
   defaultCrmSettings,
   type Mapped,
   mapPipedrive,
   type PipedriveSettings,
-} from "../../packages/core/src/crm/index.ts";
+} from "@redial/core";
+import { describe, expect, it } from "vitest";
 
 const settings = defaultCrmSettings().pipedrive;
 const fixture = (name: string) =>

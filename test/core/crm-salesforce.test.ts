@@ -1,6 +1,4 @@
 import { readFileSync } from "node:fs";
-import { RedialError } from "@redial/core";
-import { describe, expect, it } from "vitest";
 import {
   checkOrganization,
   defaultCrmSettings,
@@ -9,9 +7,11 @@ import {
   parseFlowCallout,
   parseOutboundMessage,
   parseXml,
+  RedialError,
   SALESFORCE_ACK,
   type SalesforceNotification,
-} from "../../packages/core/src/crm/index.ts";
+} from "@redial/core";
+import { describe, expect, it } from "vitest";
 
 const settings = defaultCrmSettings().salesforce;
 const NOW = new Date("2026-11-16T17:00:00Z");

@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { countRequests } from "@redial/aws";
 import type { Clock, IngestResult } from "@redial/core";
+import { signHubSpot } from "@redial/core";
 import { createApp, createLog, loadPlaybook } from "@redial/functions";
-import { signHubSpot } from "../../packages/core/src/crm/index.ts";
 import type { CrmSources } from "../../packages/functions/src/config.ts";
 import { loggingTimers } from "../../packages/functions/src/timers.ts";
 import { freshStore } from "../support/dynamo.ts";

@@ -3,6 +3,7 @@
  */
 export * from "./calendar/index.ts";
 export * from "./check/index.ts";
+export * from "./crm/index.ts";
 export * from "./decide/index.ts";
 export * from "./email/index.ts";
 export * from "./errors.ts";

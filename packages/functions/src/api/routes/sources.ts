@@ -12,14 +12,14 @@
  * (3 days), Salesforce (24 h) and Pipedrive retry, so nothing is lost while the secret is being set.
  * An unknown source name is a 404. `generic` is POST /v1/events (Standard Webhooks) under this path.
  */
-import { type IngestResult, ingest, type Log, RedialError } from "@redial/core";
-import type { Context, Handler } from "hono";
-import * as z from "zod";
 // Not yet re-exported by @redial/core's index (packages/core/src/index.ts is not this route's to edit).
 import {
   anySecret,
   basicCredentials,
   checkOrganization,
+  type IngestResult,
+  ingest,
+  type Log,
   MAX_SOURCE_BYTES,
   type Mapped,
   mapHubSpot,
@@ -27,10 +27,13 @@ import {
   mapSalesforce,
   parseFlowCallout,
   parseOutboundMessage,
+  RedialError,
   SALESFORCE_ACK,
   sameSecret,
   verifyHubSpot,
-} from "../../../../core/src/crm/index.ts";
+} from "@redial/core";
+import type { Context, Handler } from "hono";
+import * as z from "zod";
 import { type CrmSources, loadCrmSources } from "../../config.ts";
 import type { AppDeps } from "../app.ts";
 import { postEvent, readBody } from "./events.ts";
