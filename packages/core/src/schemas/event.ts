@@ -30,6 +30,29 @@ export const TimeZone = z
 /** A date-time with an explicit offset (`Z` or `±hh:mm`), so no event is read in the wrong zone. */
 export const DateTime = z.iso.datetime({ offset: true });
 
+/**
+ * The dates an event may carry: from 1970 through 2999, UTC. Redial stores the instants it derives
+ * as UTC ISO strings, and outside years 0000-9999 toISOString writes a six-digit year that DateTime
+ * refuses when the prospect is read again (`9999-12-31T23:59:59-12:00` is year 10000 in UTC): one such
+ * event would leave a prospect no later event or read could load. A CRM date before 1970 or after 2999
+ * is a wrong field anyway.
+ */
+const FIRST_DAY = "1970-01-01";
+const LAST_DAY = "2999-12-31";
+const RANGE = `from ${FIRST_DAY} through ${LAST_DAY}`;
+const FIRST_MS = Date.parse(`${FIRST_DAY}T00:00:00Z`);
+const END_MS = Date.parse(`${LAST_DAY}T00:00:00Z`) + 86_400_000;
+export const EventDateTime = DateTime.refine(
+  (text) => {
+    const ms = Date.parse(text);
+    return ms >= FIRST_MS && ms < END_MS;
+  },
+  { message: `Expected a date-time ${RANGE} (UTC)` },
+);
+export const EventDate = z.iso
+  .date()
+  .refine((text) => text >= FIRST_DAY && text <= LAST_DAY, { message: `Expected a date ${RANGE}` });
+
 export const Owner = z.object({
   id: z.string().min(1).max(200),
   email: z.email().max(320).optional(),
@@ -38,8 +61,58 @@ export const Owner = z.object({
 });
 export type Owner = z.infer<typeof Owner>;
 
+/**
+ * What DynamoDB can store in a profile's attributes, checked up front so an event that cannot be
+ * written is a 422, not a failed write: no empty names (at any level), numbers the document client
+ * writes exactly (|n| <= 2^53 - 1) and DynamoDB accepts (|n| >= 1e-130, or 0), and at most
+ * MAX_ATTRIBUTE_DEPTH levels of maps and lists. DynamoDB allows 32 levels per item; the profile sits
+ * up to 7 levels down (a CRM notice on a timer), and a CRM's custom fields nest a level or two.
+ * Iterative: a body may nest tens of thousands of levels, and only the first levels are looked at.
+ */
+export const MAX_ATTRIBUTE_DEPTH = 16;
+const MIN_MAGNITUDE = 1e-130;
+const MAX_ISSUES = 10;
+
+function storable(attributes: Record<string, unknown>, ctx: z.RefinementCtx) {
+  const stack: Array<{ value: unknown; path: PropertyKey[]; depth: number }> = [
+    { value: attributes, path: [], depth: 1 },
+  ];
+  let issues = 0;
+  const issue = (path: PropertyKey[], message: string) => {
+    ctx.addIssue({ code: "custom", path: path as (string | number)[], message });
+    return ++issues >= MAX_ISSUES;
+  };
+  while (stack.length) {
+    const { value, path, depth } = stack.pop() as (typeof stack)[number];
+    if (typeof value === "number") {
+      const magnitude = Math.abs(value);
+      if (
+        (magnitude > Number.MAX_SAFE_INTEGER || (magnitude > 0 && magnitude < MIN_MAGNITUDE)) &&
+        issue(path, "A number DynamoDB cannot store exactly: use 0 or a magnitude from 1e-130 to 2^53 - 1")
+      )
+        return;
+      continue;
+    }
+    if (typeof value !== "object" || value === null) continue;
+    if (depth > MAX_ATTRIBUTE_DEPTH) {
+      if (issue(path, `Nested more than ${MAX_ATTRIBUTE_DEPTH} levels deep`)) return;
+      continue;
+    }
+    const entries = Array.isArray(value) ? value.map((item, i) => [i, item] as const) : Object.entries(value);
+    for (const [key, item] of entries) {
+      if (key === "" && issue(path, "An attribute name must not be empty")) return;
+      stack.push({ value: item, path: [...path, key], depth: depth + 1 });
+    }
+  }
+}
+
 export const ProspectInput = z.object({
-  id: z.string().min(1).max(200),
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    // A URL path resolves "." and ".." away: GET /v1/prospects/{id} could never name such a prospect.
+    .refine((id) => id !== "." && id !== "..", { message: 'Must not be "." or ".."' }),
   email: z.email().max(320).optional(),
   firstName: z.string().max(200).optional(),
   lastName: z.string().max(200).optional(),
@@ -50,7 +123,7 @@ export const ProspectInput = z.object({
   tier: Tier.optional(),
   fitsProfile: z.boolean().optional(),
   owner: Owner.optional(),
-  attributes: z.record(z.string().max(100), z.unknown()).optional(),
+  attributes: z.record(z.string().max(100), z.unknown()).superRefine(storable).optional(),
 });
 export type ProspectInput = z.infer<typeof ProspectInput>;
 
@@ -66,7 +139,7 @@ export const RejectionReason = z.enum([...SOFT_NO_REASONS, "hostile", "do_not_co
 export type RejectionReason = z.infer<typeof RejectionReason>;
 
 const base = {
-  occurredAt: DateTime,
+  occurredAt: EventDateTime,
   prospect: ProspectInput,
   note: z.string().max(2000).optional(),
 };
@@ -75,7 +148,7 @@ export const CallRejected = z.object({ type: z.literal("call.rejected"), ...base
 export const CallStalled = z.object({
   type: z.literal("call.stalled"),
   ...base,
-  callbackAt: z.union([z.iso.date(), DateTime]).describe("The date the prospect asked to be called back."),
+  callbackAt: z.union([EventDate, EventDateTime]).describe("The date the prospect asked to be called back."),
   callbackReason: z.string().min(1).max(2000).optional(),
 });
 export const CallNoAnswer = z.object({ type: z.literal("call.no_answer"), ...base, voicemail: z.boolean() });

@@ -6,6 +6,7 @@
 import { InboundEvent, ingest, invalid, MAX_EVENT_BYTES, RedialError } from "@redial/core";
 import type { Handler } from "hono";
 import type { AppDeps } from "../app.ts";
+import { parseJsonBody } from "../json-body.ts";
 import { verifyWebhook } from "../webhook-signature.ts";
 
 export const postEvent =
@@ -63,22 +64,7 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
 
 /** Bytes → InboundEvent, or a 400 (not JSON) / 422 (not an event) that names the position or fields. */
 export function parseEvent(body: Uint8Array): InboundEvent {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
-  } catch {
-    throw new RedialError("malformed", "The body is not valid UTF-8");
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    // V8's message names the token and, for most errors, the position; the sender is authenticated
-    // by now, so echoing a snippet of its own body back is harmless.
-    const message = (error as Error).message;
-    throw new RedialError("malformed", `The body is not valid JSON: ${message}`, [{ path: "", message }]);
-  }
-  const parsed = InboundEvent.safeParse(json);
+  const parsed = InboundEvent.safeParse(parseJsonBody(body));
   if (!parsed.success) throw invalid("The body is not a valid event; see errors", parsed.error);
   return parsed.data;
 }

@@ -7,9 +7,12 @@ import { invalid, RedialError } from "@redial/core";
 import type { Handler } from "hono";
 import * as z from "zod";
 import type { AppDeps } from "../app.ts";
+import { parseJsonBody } from "../json-body.ts";
 import { readBody } from "./events.ts";
 
 const MAX_BODY_BYTES = 4096;
+/** The longest address a prospect may have (ProspectInput.email). */
+const MAX_EMAIL_LENGTH = 320;
 
 export const SuppressionsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -63,14 +66,7 @@ export const addSuppression =
       );
     }
     const body = await readBody(c.req.raw, MAX_BODY_BYTES);
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-    } catch (error) {
-      const message = (error as Error).message;
-      throw new RedialError("malformed", `The body is not valid JSON: ${message}`, [{ path: "", message }]);
-    }
-    const parsed = NewSuppression.safeParse(json);
+    const parsed = NewSuppression.safeParse(parseJsonBody(body));
     if (!parsed.success) throw invalid("The body is not a valid suppression; see errors", parsed.error);
     const email = normalize(parsed.data.email);
     const at = deps.clock.now();
@@ -82,7 +78,10 @@ export const removeSuppression =
   (deps: Pick<AppDeps, "store">): Handler =>
   async (c) => {
     const email = normalize(c.req.param("email") ?? "");
-    if (!email || !(await deps.store.removeSuppression(email))) {
+    // Only prospects' addresses are ever suppressed (at most MAX_EMAIL_LENGTH); a longer one is not on
+    // the list, and DynamoDB would refuse it as a key.
+    const storable = email.length > 0 && [...email].length <= MAX_EMAIL_LENGTH;
+    if (!storable || !(await deps.store.removeSuppression(email))) {
       throw new RedialError("not_found", `${JSON.stringify(email)} is not on the suppression list`);
     }
     return c.body(null, 204);
