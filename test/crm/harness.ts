@@ -7,6 +7,7 @@ import { countRequests } from "@redial/aws";
 import type { Clock, IngestResult } from "@redial/core";
 import { signHubSpot } from "@redial/core";
 import { createApp, createLog, loadPlaybook } from "@redial/functions";
+import { expect } from "vitest";
 import type { CrmSources } from "../../packages/functions/src/config.ts";
 import { loggingTimers } from "../../packages/functions/src/timers.ts";
 import { freshStore } from "../support/dynamo.ts";
@@ -105,3 +106,21 @@ export interface Delivery {
 }
 
 export const json = async <T>(response: Response) => (await response.json()) as T;
+
+/**
+ * A delivery that must be refused: the status, problem+json with a detail matching `detail`, and no
+ * write request at all to DynamoDB.
+ */
+export async function expectRefused(
+  h: { requests: { reset(): void }; writes(): number },
+  send: () => Response | Promise<Response>,
+  status: number,
+  detail: RegExp,
+): Promise<void> {
+  h.requests.reset();
+  const answer = await send();
+  expect(answer.status).toBe(status);
+  expect(answer.headers.get("content-type")).toBe("application/problem+json");
+  expect((await json<{ detail: string }>(answer)).detail).toMatch(detail);
+  expect(h.writes()).toBe(0);
+}

@@ -2,6 +2,7 @@ import { webhookHeaders } from "@redial/functions";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Delivery,
+  expectRefused,
   fixture,
   HUBSPOT_SECRET,
   harness,
@@ -136,14 +137,8 @@ describe("HubSpot workflows (Send a webhook)", () => {
 describe("HubSpot deliveries that are refused, with nothing written", () => {
   const body = fixture("hubspot/app-webhook-batch.json").replace("3811250001", "3811259001");
 
-  const refused = async (send: () => Response | Promise<Response>, status: number, detail: RegExp) => {
-    h.requests.reset();
-    const answer = await send();
-    expect(answer.status).toBe(status);
-    expect(answer.headers.get("content-type")).toBe("application/problem+json");
-    expect((await json<{ detail: string }>(answer)).detail).toMatch(detail);
-    expect(h.writes()).toBe(0);
-  };
+  const refused = (send: () => Response | Promise<Response>, status: number, detail: RegExp) =>
+    expectRefused(h, send, status, detail);
 
   it("refuses a tampered body", async () => {
     const headers = hubspotHeaders(body);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Delivery, fixture, harness, json, PIPEDRIVE } from "./harness.ts";
+import { type Delivery, expectRefused, fixture, harness, json, PIPEDRIVE } from "./harness.ts";
 
 type Harness = Awaited<ReturnType<typeof harness>>;
 
@@ -95,14 +95,8 @@ describe("Pipedrive webhooks (HTTP Basic auth)", () => {
 describe("Pipedrive deliveries that are refused, with nothing written", () => {
   const body = fixture("pipedrive/v2-deal-lost.json").replace("9e2b4c6d", "9e2b4c6e");
 
-  const refused = async (send: () => Response | Promise<Response>, status: number, detail: RegExp) => {
-    h.requests.reset();
-    const answer = await send();
-    expect(answer.status).toBe(status);
-    expect(answer.headers.get("content-type")).toBe("application/problem+json");
-    expect((await json<{ detail: string }>(answer)).detail).toMatch(detail);
-    expect(h.writes()).toBe(0);
-  };
+  const refused = (send: () => Response | Promise<Response>, status: number, detail: RegExp) =>
+    expectRefused(h, send, status, detail);
 
   it("refuses a wrong password, a wrong user, and no credentials", async () => {
     await refused(() => post(body, basic(PIPEDRIVE.user, "not-the-password-000")), 401, /Wrong Pipedrive/);

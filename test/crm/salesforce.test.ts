@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Delivery, fixture, harness, json, SALESFORCE_SECRET } from "./harness.ts";
+import { type Delivery, expectRefused, fixture, harness, json, SALESFORCE_SECRET } from "./harness.ts";
 
 type Harness = Awaited<ReturnType<typeof harness>>;
 
@@ -110,14 +110,8 @@ describe("Salesforce Flow HTTP callouts (JSON)", () => {
 describe("Salesforce deliveries that are refused, with nothing written", () => {
   const tasks = fixture("salesforce/outbound-message-tasks.xml").replaceAll("04l5e00000Gx7", "04l5e00000Zz7");
 
-  const refused = async (send: () => Response | Promise<Response>, status: number, detail: RegExp) => {
-    h.requests.reset();
-    const answer = await send();
-    expect(answer.status).toBe(status);
-    expect(answer.headers.get("content-type")).toBe("application/problem+json");
-    expect((await json<{ detail: string }>(answer)).detail).toMatch(detail);
-    expect(h.writes()).toBe(0);
-  };
+  const refused = (send: () => Response | Promise<Response>, status: number, detail: RegExp) =>
+    expectRefused(h, send, status, detail);
 
   it("refuses a wrong token, and none", async () => {
     await refused(() => soap(tasks, "/v1/sources/salesforce/events?token=not-the-token-0000"), 401, /Wrong/);
