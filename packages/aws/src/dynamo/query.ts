@@ -121,8 +121,11 @@ export const encodeCursor = (after: string) =>
 export function decodeCursor(cursor: string): string {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (parsed && typeof parsed === "object" && "after" in parsed && typeof parsed.after === "string")
-      return parsed.after;
+    // A sort key DynamoDB accepts: 1 to 1024 bytes. Anything else was not made by encodeCursor.
+    if (parsed && typeof parsed === "object" && "after" in parsed && typeof parsed.after === "string") {
+      const bytes = Buffer.byteLength(parsed.after);
+      if (bytes >= 1 && bytes <= 1024) return parsed.after;
+    }
   } catch {
     // fall through to the error a client can act on
   }
