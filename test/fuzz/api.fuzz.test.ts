@@ -17,7 +17,9 @@ import type { ApiCase } from "./model.ts";
 import { operatorCase } from "./operator.arb.ts";
 import { validCase } from "./valid.arb.ts";
 
-const SEED = Number(process.env.FUZZ_SEED ?? 20_261_116);
+const SEED = Number(process.env.FUZZ_SEED || 20_261_116);
+if (!Number.isSafeInteger(SEED))
+  throw new Error(`FUZZ_SEED must be an integer, got ${process.env.FUZZ_SEED}`);
 const SCAN_EVERY = 500;
 /** Runs per property; the invalid ones alone add up to more than 10,000 cases. */
 const RUNS = { schema: 4_500, malformed: 2_000, huge: 200, headers: 2_000, operator: 2_000, valid: 100 };
