@@ -36,6 +36,7 @@ import type { Context, Handler } from "hono";
 import * as z from "zod";
 import { type CrmSources, loadCrmSources } from "../../config.ts";
 import type { AppDeps } from "../app.ts";
+import { parseJsonBody } from "../json-body.ts";
 import { postEvent, readBody } from "./events.ts";
 
 export type SourceDeps = AppDeps & {
@@ -110,7 +111,7 @@ const receiveHubSpot: Receiver = async (c, deps, sources) => {
     nowMs: deps.wallClock.now().getTime(),
   });
   const items = mapHubSpot({
-    body: parseJson(body),
+    body: parseJsonBody(body),
     rawBody: body,
     settings: deps.playbook.crm.hubspot,
     now: deps.clock.now(),
@@ -136,7 +137,7 @@ const receiveSalesforce: Receiver = async (c, deps, sources) => {
     throw new RedialError("unauthenticated", "Wrong Salesforce token");
   const body = await readBody(c.req.raw, MAX_SOURCE_BYTES);
   const message =
-    mediaType === "text/xml" ? parseOutboundMessage(decodeUtf8(body)) : parseFlowCallout(parseJson(body));
+    mediaType === "text/xml" ? parseOutboundMessage(decodeUtf8(body)) : parseFlowCallout(parseJsonBody(body));
   checkOrganization(message.organizationId, salesforce.organizationId);
   const items = mapSalesforce({ message, settings: deps.playbook.crm.salesforce, now: deps.clock.now() });
   const delivery = await deliver("salesforce", items, deps);
@@ -160,7 +161,7 @@ const receivePipedrive: Receiver = async (c, deps, sources) => {
   if (!user || !password) throw new RedialError("unauthenticated", "Wrong Pipedrive webhook credentials");
   requireMediaType(c, ["application/json"]);
   const body = await readBody(c.req.raw, MAX_SOURCE_BYTES);
-  const item = mapPipedrive({ body: parseJson(body), settings: deps.playbook.crm.pipedrive });
+  const item = mapPipedrive({ body: parseJsonBody(body), settings: deps.playbook.crm.pipedrive });
   return c.json(await deliver("pipedrive", [item], deps), 200);
 };
 
@@ -195,16 +196,6 @@ export function decodeUtf8(body: Uint8Array): string {
     return new TextDecoder("utf-8", { fatal: true }).decode(body);
   } catch {
     throw new RedialError("malformed", "The body is not valid UTF-8");
-  }
-}
-
-function parseJson(body: Uint8Array): unknown {
-  try {
-    return JSON.parse(decodeUtf8(body));
-  } catch (error) {
-    if (error instanceof RedialError) throw error;
-    const message = (error as Error).message;
-    throw new RedialError("malformed", `The body is not valid JSON: ${message}`, [{ path: "", message }]);
   }
 }
 
