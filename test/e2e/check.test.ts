@@ -6,13 +6,12 @@
  * reported under its invariant, for its prospect only. `npx redial check` runs as a user runs it (a
  * child process) and exits 0 on the clean table, 1 on the corrupted one.
  */
-import { spawn } from "node:child_process";
-import { join, resolve } from "node:path";
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { TimelineEntry } from "@redial/core";
 import { checkTable, type Runtime, startRuntime } from "@redial/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkReport, expectNoViolations } from "../support/check.ts";
+import { runRedial } from "../support/cli.ts";
 import { playbook } from "../support/core.ts";
 import { E2e } from "../support/e2e.ts";
 
@@ -38,27 +37,8 @@ const prospect = (id: string, extra: Record<string, unknown> = {}) => ({
   owner: wendy,
   ...extra,
 });
-const ROOT = resolve(import.meta.dirname, "../..");
-const CLI = join(ROOT, "packages/local/src/cli.ts");
 
-/** `redial check <args>` in a child process against the runtime's DynamoDB Local. */
-function redialCheck(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    // The playbook's own zone, whatever this shell sets.
-    const { REDIAL_TEAM_TIMEZONE: _zone, REDIAL_PLAYBOOK: _playbook, ...env } = process.env;
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, "check", ...args], {
-      cwd: ROOT,
-      env: { ...env, NODE_NO_WARNINGS: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
+const redialCheck = (...args: string[]) => runRedial("check", ...args);
 const local = () => ["--endpoint", runtime.dynamoEndpoint, "--table", runtime.config.tableName];
 
 const target = () => ({ endpoint: runtime.dynamoEndpoint });

@@ -3,20 +3,18 @@
  * against the DynamoDB Local of `npm start`'s runtime, writing a file or stdout, with the progress bar
  * on stderr. Plus the command's pure parts: argument parsing and the progress line.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { EXPORT_COLUMNS, isoWeek, type Prospect } from "@redial/core";
 import { freePort, type Runtime, startRuntime } from "@redial/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseExportArgs, UsageError } from "../../packages/local/src/export-command.ts";
 import { formatProgress, formatSummary, ProgressBar } from "../../packages/local/src/progress.ts";
+import { runRedial } from "../support/cli.ts";
 import { change, idsInDistinctShards, prospectAt, queueEntry } from "../support/dynamo.ts";
 import { E2e, parseCsv } from "../support/e2e.ts";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const CLI = join(ROOT, "packages/local/src/cli.ts");
 const W48 = isoWeek("2026-W48", "America/New_York"); // Mon 23 Nov 05:00Z – Mon 30 Nov 05:00Z
 
 let runtime: Runtime;
@@ -63,30 +61,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 30_000);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `redial export <args>` in a child process, stdin closed, stdout and stderr pipes (not TTYs). */
-function redialExport(...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    // The playbook's own zone (America/New_York), whatever this shell sets.
-    const { REDIAL_TEAM_TIMEZONE: _zone, REDIAL_PLAYBOOK: _playbook, ...env } = process.env;
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, "export", ...args], {
-      cwd: ROOT,
-      env: { ...env, NODE_NO_WARNINGS: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
+const redialExport = (...args: string[]) => runRedial("export", ...args);
 
 const local = () => ["--endpoint", runtime.dynamoEndpoint];
 /** What GET /v1/exports/recycled answers for the same query: the CLI must write the same bytes. */
