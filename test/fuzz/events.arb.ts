@@ -4,6 +4,8 @@
  * statuses its defects allow (413 past 64 KiB, 400 for bytes that are not JSON text, 422 for JSON that
  * is not an event, 401 for a bad signature, 415 for a wrong content type).
  */
+
+import { INBOUND_EVENT_TYPES, RejectionReason } from "@redial/core";
 import fc from "fast-check";
 import {
   type ApiCase,
@@ -32,27 +34,9 @@ import {
 } from "./values.ts";
 
 const JSON_TYPE = { "content-type": "application/json" };
-const REJECTION_REASONS = [
-  "not_interested",
-  "all_set",
-  "has_vendor",
-  "no_budget",
-  "bad_timing",
-  "hostile",
-  "do_not_contact",
-  "other",
-];
-const TYPES = [
-  "call.rejected",
-  "call.stalled",
-  "call.no_answer",
-  "prospect.disqualified",
-  "prospect.opted_out",
-  "prospect.replied",
-  "prospect.meeting_booked",
-  "prospect.converted",
-  "prospect.updated",
-];
+// From the schema itself, so a new type or reason cannot be fuzzed as "invalid" by mistake.
+const REJECTION_REASONS: string[] = [...RejectionReason.options];
+const TYPES: string[] = [...INBOUND_EVENT_TYPES];
 
 type Kind =
   | { string: { min?: number; max: number } }

@@ -4,6 +4,8 @@
  * at the 64 KiB limit. Each must be accepted and the prospect must read back: an accepted event that
  * left an unreadable record behind would break every later event for that prospect.
  */
+
+import { RejectionReason } from "@redial/core";
 import fc from "fast-check";
 import { BODY_LIMIT, type Json, nested, printable, utf8Length } from "./model.ts";
 import { dateTimeBetween, VALID_EMAILS, ZONES } from "./values.ts";
@@ -88,16 +90,7 @@ const calendarDate = fc
 const typed = fc.oneof(
   fc.record({
     type: fc.constant("call.rejected"),
-    reason: fc.constantFrom(
-      "not_interested",
-      "all_set",
-      "has_vendor",
-      "no_budget",
-      "bad_timing",
-      "hostile",
-      "do_not_contact",
-      "other",
-    ),
+    reason: fc.constantFrom(...RejectionReason.options),
   }),
   fc.record(
     {
