@@ -27,6 +27,8 @@ export interface WebhookReceipt {
   webhookId: string;
   prospectId: string;
   result: IngestResult;
+  /** Kept for good (an imported row, issue 7); otherwise it expires after the CRMs' retry window. */
+  kept?: boolean;
 }
 
 export interface Loaded {

@@ -12,7 +12,7 @@
  * | queue history (kept for  | P#<prospectId> /            | gsi1: ENTERED#<shard> / <enteredAt>#<pid> | enteredQueue (weekly export, team)    |
  * |   good, one per cycle)   |   ENTERED#<cycle:6>         | gsi2: ENTERED#<owner> / <enteredAt>#<pid> | enteredQueue (one owner's export)     |
  * | job run (at most once)   | JOB#<job> / RUN#<run>       | (TTL expiresAt = at + 90 d)               | claimJobRun (weekly export mail)      |
- * | webhook receipt          | WH#<webhookId> / WH         | (TTL expiresAt = now + 7 d)               | load, commit (idempotency)            |
+ * | webhook receipt          | WH#<webhookId> / WH         | (TTL expiresAt = now + 7 d; none if kept) | load, commit (idempotency)            |
  * | suppression              | S#<email> / S               | gsi1: SUPP#<shard> / <email>              | load (G1), commit, /v1/suppressions   |
  * | send claim (at most once)| P#<prospectId> / SEND#<tid> |                                           | loadSend, claimSend, commit (record)  |
  * | sender's day (G3 cap)    | SENDER#<owner> / D#<day>    | (TTL expiresAt = day + 3 d)               | claimSend (condition), commit (count) |
@@ -154,7 +154,7 @@ export function receiptItem(receipt: WebhookReceipt, now: Date) {
   return {
     ...Keys.receipt(receipt.webhookId),
     ...receipt,
-    expiresAt: epochSeconds(now) + RECEIPT_TTL_SECONDS,
+    ...(receipt.kept ? {} : { expiresAt: epochSeconds(now) + RECEIPT_TTL_SECONDS }),
   };
 }
 

@@ -19,6 +19,8 @@ export const HUBSPOT_SOURCE = "hubspot";
 /** HubSpot: "reject the request if the timestamp is older than 5 minutes". A clock ahead by as much is refused too. */
 export const HUBSPOT_MAX_AGE_MS = 5 * 60_000;
 const PREFIX = "hubspot:";
+/** The prospect id a HubSpot contact gets (an import from HubSpot uses it too). */
+export const HUBSPOT_PROSPECT_PREFIX = PREFIX;
 
 /** HubSpot decodes these percent-encoded characters of the URI before it signs (v3 instructions). */
 const DECODED: Record<string, string> = {
@@ -144,7 +146,7 @@ function mapAppEvent(event: AppEvent, settings: HubSpotSettings): Mapped {
   const contactId = text(event.objectId);
   if (!contactId) return ignored(id, `${event.subscriptionType} has no objectId`);
   const occurredAt = isoFromMillis(event.occurredAt) as string;
-  const common = { id, prospectId: `${PREFIX}${contactId}`, occurredAt, settings };
+  const common = { id, prospectId: `${HUBSPOT_PROSPECT_PREFIX}${contactId}`, occurredAt, settings };
 
   const byType = settings.events[event.subscriptionType];
   if (byType) return buildEvent({ ...common, outcome: byType, rows: [] });
@@ -196,7 +198,13 @@ function mapWorkflow(body: Row, rawBody: string | Uint8Array, settings: HubSpotS
     isoFromAny(textAt(row, "hs_timestamp")) ??
     isoFromAny(textAt(row, "hs_lastmodifieddate")) ??
     now.toISOString();
-  const common = { id, prospectId: `${PREFIX}${contactId}`, occurredAt, settings, rows: [row] };
+  const common = {
+    id,
+    prospectId: `${HUBSPOT_PROSPECT_PREFIX}${contactId}`,
+    occurredAt,
+    settings,
+    rows: [row],
+  };
   const matched = matchOutcome(settings.outcomes, (field) => textAt(row, field));
   if (matched) return buildEvent({ ...common, outcome: matched.outcome });
   if (PROFILE_KEYS.some((key) => textAt(row, settings.fields[key]) !== undefined))

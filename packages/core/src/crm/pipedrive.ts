@@ -18,7 +18,8 @@ import { has, isoFromMillis, isoFromText, isRow, plainText, type Row, read, text
 
 export const PIPEDRIVE_SOURCE = "pipedrive";
 const PREFIX = "pipedrive:";
-const PROSPECT_PREFIX = "pd:";
+/** The prospect id a Pipedrive person gets (an import from Pipedrive uses it too). */
+export const PIPEDRIVE_PROSPECT_PREFIX = "pd:";
 
 const Id = z.union([z.string().min(1).max(100), z.number().int()]);
 const Timestamp = z.union([z.string().min(1), z.number()]);
@@ -151,7 +152,7 @@ export function mapPipedrive(input: { body: unknown; settings: PipedriveSettings
   };
   const common = {
     id,
-    prospectId: `${PROSPECT_PREFIX}${personId}`,
+    prospectId: `${PIPEDRIVE_PROSPECT_PREFIX}${personId}`,
     occurredAt: change.occurredAt,
     rows,
     settings,

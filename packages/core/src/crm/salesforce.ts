@@ -21,7 +21,8 @@ import { child, childrenNamed, parseXml, type XmlElement } from "./xml.ts";
 
 export const SALESFORCE_SOURCE = "salesforce";
 const PREFIX = "salesforce:";
-const PROSPECT_PREFIX = "sf:";
+/** The prospect id a Salesforce Lead or Contact gets (an import from Salesforce uses it too). */
+export const SALESFORCE_PROSPECT_PREFIX = "sf:";
 
 const SOAP_ENVELOPE = "http://schemas.xmlsoap.org/soap/envelope/";
 const OUTBOUND = "http://soap.sforce.com/2005/09/outbound";
@@ -166,7 +167,7 @@ function mapNotification(n: SalesforceNotification, settings: SalesforceSettings
     isoFromText(textAt(n.fields, "CreatedDate")) ??
     isoFromText(textAt(n.fields, "SystemModstamp")) ??
     now.toISOString();
-  const common = { id, prospectId: `${PROSPECT_PREFIX}${personId}`, occurredAt, rows, settings };
+  const common = { id, prospectId: `${SALESFORCE_PROSPECT_PREFIX}${personId}`, occurredAt, rows, settings };
 
   const matched = matchOutcome(settings.outcomes[n.type], (field) => textAt(n.fields, field));
   if (matched) return buildEvent({ ...common, outcome: matched.outcome });

@@ -39,7 +39,12 @@ export function assertNotFuture(event: InboundEvent, now: Date): void {
 }
 
 export async function ingest(
-  input: { webhookId: string; event: InboundEvent },
+  input: {
+    webhookId: string;
+    event: InboundEvent;
+    /** Keep the receipt for good, not for the webhook retry window: an imported row (issue 7). */
+    keepReceipt?: boolean;
+  },
   deps: IngestDeps,
 ): Promise<IngestResult> {
   const { webhookId, event } = input;
@@ -69,7 +74,7 @@ export async function ingest(
         }),
         timersAdded: decision.timersAdded,
         timersRemoved: decision.timersRemoved,
-        receipt: { webhookId, prospectId, result },
+        receipt: { webhookId, prospectId, result, ...(input.keepReceipt ? { kept: true } : {}) },
         suppress: decision.suppress,
         now,
       });

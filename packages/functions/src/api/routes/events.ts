@@ -3,10 +3,9 @@
  * the delivery runs before ingest(), so nothing is written for any 4xx. The order is the cheapest
  * refusal first, and the signature before any parsing of what an unauthenticated sender wrote.
  */
-import { InboundEvent, ingest, invalid, MAX_EVENT_BYTES, RedialError } from "@redial/core";
+import { InboundEvent, ingest, invalid, MAX_EVENT_BYTES, parseJsonBody, RedialError } from "@redial/core";
 import type { Handler } from "hono";
 import type { AppDeps } from "../app.ts";
-import { parseJsonBody } from "../json-body.ts";
 import { verifyWebhook } from "../webhook-signature.ts";
 
 export const postEvent =

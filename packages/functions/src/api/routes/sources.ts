@@ -26,6 +26,7 @@ import {
   mapPipedrive,
   mapSalesforce,
   parseFlowCallout,
+  parseJsonBody,
   parseOutboundMessage,
   RedialError,
   SALESFORCE_ACK,
@@ -36,7 +37,6 @@ import type { Context, Handler } from "hono";
 import * as z from "zod";
 import { type CrmSources, loadCrmSources } from "../../config.ts";
 import type { AppDeps } from "../app.ts";
-import { parseJsonBody } from "../json-body.ts";
 import { postEvent, readBody } from "./events.ts";
 
 export type SourceDeps = AppDeps & {

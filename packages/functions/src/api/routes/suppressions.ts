@@ -3,11 +3,10 @@
  * (R0) and hard bounces (R11) land here through their decisions; an operator can list it, add an
  * address by hand, or take one off (e.g. a bounce that was the mailbox provider's mistake).
  */
-import { invalid, RedialError } from "@redial/core";
+import { invalid, parseJsonBody, RedialError } from "@redial/core";
 import type { Handler } from "hono";
 import * as z from "zod";
 import type { AppDeps } from "../app.ts";
-import { parseJsonBody } from "../json-body.ts";
 import { readBody } from "./events.ts";
 
 const MAX_BODY_BYTES = 4096;

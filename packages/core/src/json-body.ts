@@ -2,7 +2,7 @@
  * A request body as one JSON text (RFC 8259), or a 400 that says what is wrong with it. Shared by every
  * route that reads JSON, so they all refuse the same things the same way.
  */
-import { formatPath, RedialError } from "@redial/core";
+import { formatPath, RedialError } from "./errors.ts";
 
 /**
  * Bytes → the JSON value. Refused as malformed: bytes that are not UTF-8; a byte order mark (RFC 8259
