@@ -9,6 +9,7 @@ import { signWebhook } from "@redial/functions";
 import { runCheck } from "./check-command.ts";
 import { runDoctor } from "./doctor.ts";
 import { EXPORT_HELP, runExport } from "./export-command.ts";
+import { runImport } from "./import-command.ts";
 import { start } from "./main.ts";
 import { DEV_WEBHOOK_SECRET } from "./runtime.ts";
 
@@ -23,6 +24,9 @@ Commands:
                      several) or the dev secret. The timestamp is now: accepted for 5 minutes.
   export [options]   the recycled-lead CSV of one ISO week (CONTRACT.md, "Weekly export"), read
                      from the table of a running \`npm start\` (or AWS with --aws); options below
+  import <file>      apply a CSV or NDJSON file of past calls to the table of a running \`npm start\`
+                     (or AWS with --aws), each row with its own date; resumable;
+                     \`npx redial import --help\` (docs/import.md)
   check [--json]     check the invariants (I1–I5) over the whole table of a running \`npm start\`
                      (or AWS with --aws); exit code 1 on any violation; \`npx redial check --help\`
   doctor --stage <s> check a deployed stage with your AWS credentials (SES sandbox, identity and
@@ -70,6 +74,8 @@ async function cli(args: string[]): Promise<number> {
     }
     case "export":
       return runExport(rest);
+    case "import":
+      return runImport(rest);
     case "check":
       return runCheck(rest);
     case "doctor":

@@ -302,7 +302,8 @@ const NETWORK = new Set([
   "EHOSTUNREACH",
 ]);
 
-function explain(error: unknown, where: string, table: string): string {
+/** A store error as one line for the user: unreachable, no such table, or its own message. */
+export function explain(error: unknown, where: string, table: string): string {
   const err = error as Error & { code?: string };
   const unreachable =
     NETWORK.has(err.code ?? "") ||

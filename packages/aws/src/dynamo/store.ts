@@ -109,8 +109,11 @@ export class DynamoStore implements Store {
     const find = (k: Key | undefined) => k && items.find((item) => item.pk === k.pk && item.sk === k.sk);
     const prospect = find(wanted.prospect);
     const receipt = find(wanted.receipt);
-    // TTL deletes days late: an expired receipt that is still there counts as absent.
-    const live = receipt && Number(receipt.expiresAt) >= epochSeconds(this.#clock.now());
+    // TTL deletes days late: an expired receipt that is still there counts as absent. A kept one
+    // (an imported row) has no expiry.
+    const live =
+      receipt &&
+      (receipt.expiresAt === undefined || Number(receipt.expiresAt) >= epochSeconds(this.#clock.now()));
     return {
       prospect: prospect ? Prospect.parse(prospect) : null,
       receipt: live ? toReceipt(receipt) : null,

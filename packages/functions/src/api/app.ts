@@ -10,6 +10,7 @@ import { notFound, onError } from "./problem.ts";
 import { getCallQueue } from "./routes/call-queue.ts";
 import { postEvent } from "./routes/events.ts";
 import { getRecycledExport } from "./routes/exports.ts";
+import { postImport } from "./routes/imports.ts";
 import { getProspect } from "./routes/prospects.ts";
 import { postSourceEvent } from "./routes/sources.ts";
 import { addSuppression, listSuppressions, removeSuppression } from "./routes/suppressions.ts";
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
   app.post("/v1/events", postEvent(deps));
   app.post("/v1/sources/:source/events", postSourceEvent(deps));
+  app.post("/v1/imports", operator, postImport(deps));
   app.get("/v1/prospects/:id", operator, getProspect(deps));
   app.get("/v1/call-queue", operator, getCallQueue(deps));
   app.get("/v1/exports/recycled", operator, getRecycledExport(deps));

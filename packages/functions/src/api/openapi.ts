@@ -15,6 +15,7 @@ import * as z from "zod";
 import { PROBLEM_CONTENT_TYPE, Problem } from "./problem.ts";
 import { CallQueuePage, CallQueueQuery } from "./routes/call-queue.ts";
 import { ExportQuery } from "./routes/exports.ts";
+import { ImportQuery, ImportReport } from "./routes/imports.ts";
 import { ProspectView } from "./routes/prospects.ts";
 import { SOURCES, SourceDelivery } from "./routes/sources.ts";
 import { NewSuppression, Suppression, SuppressionPage, SuppressionsQuery } from "./routes/suppressions.ts";
@@ -43,6 +44,7 @@ function componentSchemas() {
   outputs.add(Suppression, { id: "Suppression" });
   outputs.add(SuppressionPage, { id: "SuppressionPage" });
   outputs.add(SourceDelivery, { id: "SourceDelivery" });
+  outputs.add(ImportReport, { id: "ImportReport" });
   const uri = (id: string) => ref(id).$ref;
   const all = {
     ...z.toJSONSchema(inputs, { io: "input", uri }).schemas,
@@ -196,6 +198,32 @@ function buildDocument(): JsonObject {
             "503": problem(
               "This CRM's credentials are not configured (the CRM retries), or the store is down.",
             ),
+          },
+        },
+      },
+      "/v1/imports": {
+        post: {
+          operationId: "postImport",
+          summary:
+            "Bulk import of past calls (CSV or NDJSON, up to 100,000 rows): each row a canonical event " +
+            "applied with its own occurredAt, oldest first per prospect. Invalid rows are reported by line " +
+            "and skipped; a re-sent file changes nothing. CSV columns are the event's fields as dotted " +
+            "paths (type, occurredAt, reason, prospect.id, prospect.email, …; docs/import.md).",
+          parameters: queryParameters(ImportQuery),
+          requestBody: {
+            required: true,
+            content: {
+              "text/csv": { schema: { type: "string" } },
+              "application/x-ndjson": { schema: { type: "string" } },
+            },
+          },
+          responses: {
+            "200": json("Every row applied, recorded, a duplicate, invalid or failed.", "ImportReport"),
+            "400": problem("The header is not a CSV row."),
+            "401": unauthenticated,
+            "413": problem("Larger than 64 MiB or more than 100,000 rows."),
+            "415": problem("Content-Type is not text/csv or application/x-ndjson."),
+            "422": problem("No rows, a header with unknown or missing columns, or a bad query parameter."),
           },
         },
       },
