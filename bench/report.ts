@@ -3,6 +3,7 @@
 import { type ColdStartResults, coldStartRows } from "./cold-start.ts";
 import { DECIDE_VARIANTS, fmt, type Timed } from "./common.ts";
 import type { ExportResults } from "./export.ts";
+import { type ImportResults, importRows } from "./import.ts";
 import type { TimerRunnerResults } from "./timer-runner.ts";
 
 /** A one-core throughput and its raw baseline, measured in alternating runs. */
@@ -39,6 +40,7 @@ export type Results = {
   requestsPerEvent: Record<string, number>;
   timerRunner: TimerRunnerResults; // timer runner (issue 3)
   export: ExportResults; // the weekly export (issue 4)
+  import: ImportResults; // the bulk import (issue 7)
   coldStart: ColdStartResults; // cold start (issue 5)
 };
 
@@ -86,5 +88,5 @@ Timer runner: ${timer.note}
 | raw paginated Query of the same index, ms (own process, same cap) | ${fmt(ex.medianRawMs)} | ${ex.raw.map((run) => fmt(run.ms)).join(", ")} | |
 | export ÷ raw (time) | ${ex.ratio} | | ≤ ${ex.targets.toRaw} ${check(ex.ratio <= ex.targets.toRaw)} |
 | export peak RSS, MiB (raw's: ${ex.raw.map((run) => run.maxRssMiB).join(", ")}) | ${fmt(ex.maxRssMiB)} | ${ex.export.map((run) => run.maxRssMiB).join(", ")} | < ${ex.targets.maxRssMiB} ${check(ex.maxRssMiB < ex.targets.maxRssMiB)} |
-${coldStartRows(r.coldStart)}`;
+${coldStartRows(r.coldStart)}${importRows(r.import)}`;
 }

@@ -18,8 +18,12 @@
  *    from process start to its first response, next to a minimal handler importing the same AWS SDK
  *    clients (bench/cold-start.ts).
  *
+ * 7. The bulk import (issue 7): 100,000 rows through `npx redial import` in its own process, valid
+ *    rows per second next to (2)'s raw TransactWriteItems, and its RSS along the way (bench/import.ts).
+ *
  * BENCH_ONLY=cold-start runs only (6), against its own local runtime, and writes
- * bench/results/cold-start.json and cold-start.md (latest.* are left as they are).
+ * bench/results/cold-start.json and cold-start.md (latest.* are left as they are). BENCH_ONLY=import
+ * runs (2)'s raw baseline and (7), and writes bench/results/import.json and import.md.
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -57,6 +61,7 @@ import {
   type Timed,
 } from "./common.ts";
 import { benchExport, EXPORT_ROUNDS, EXPORT_ROWS } from "./export.ts";
+import { benchImport, IMPORT_ROWS, importRows } from "./import.ts";
 import { toMarkdown } from "./report.ts";
 import { benchTimerRunner, TIMER_PER_WORKER, TIMER_ROUNDS } from "./timer-runner.ts";
 
@@ -128,6 +133,10 @@ async function main() {
     log(`cold start: each bundle and a minimal handler, ${COLD_START_RUNS} fresh processes each`);
     const coldStart = await benchColdStart(runtime);
 
+    // ——— the bulk import (issue 7) ———
+    log(`import: ${fmt(IMPORT_ROWS)} rows through npx redial import`);
+    const importResults = await benchImport(runtime, rawPerSecond);
+
     const results = {
       generatedAt: new Date().toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -190,6 +199,8 @@ async function main() {
       export: exportResults,
       // ——— cold start (issue 5) ———
       coldStart,
+      // ——— the bulk import (issue 7) ———
+      import: importResults,
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -435,7 +446,41 @@ async function coldStartOnly() {
   }
 }
 
+/** BENCH_ONLY=import: (2)'s raw baseline, then section 7, written beside latest.* rather than over them. */
+async function importOnly() {
+  log("starting the local runtime (DynamoDB Local, SES, API)");
+  const runtime = await startRuntime({ port: 0, dynamoPort: 0, sesPort: 0, env: {}, log: "silent" });
+  try {
+    await runtime.loop.stop();
+    const raw = new DynamoDBClient({
+      endpoint: runtime.dynamoEndpoint,
+      region: "local",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    const commit = await captureCommit(runtime, loadExamples()[0]?.body ?? "");
+    await benchRaw(raw, commit, "w1r", EVENTS_PER_CLIENT); // JIT warm-up
+    const rawRuns: Timed[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      rawRuns.push(await benchRaw(raw, commit, `r${pad(round, 2)}`, EVENTS_PER_CLIENT));
+      log(`raw round ${round}/${ROUNDS}: ${fmt(rawRuns.at(-1)?.perSecond)}/s`);
+    }
+    raw.destroy();
+    const rawPerSecond = Math.round(median(rawRuns.map((r) => r.perSecond)));
+    log(`import: ${fmt(IMPORT_ROWS)} rows through npx redial import`);
+    const result = await benchImport(runtime, rawPerSecond);
+    const results = { generatedAt: new Date().toISOString(), node: process.version, rawRuns, import: result };
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(join(RESULTS_DIR, "import.json"), `${JSON.stringify(results, null, 2)}\n`);
+    const markdown = `# Redial bulk import\n\n${results.generatedAt} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown"} · Node ${process.version}\n\nRaw TransactWriteItems rounds (the ingest commit, ${CLIENTS} clients): ${rawRuns.map((r) => fmt(r.perSecond)).join(", ")}/s.\n\n| measure | value | detail | target |\n|---|---:|---|---|\n${importRows(result)}`;
+    writeFileSync(join(RESULTS_DIR, "import.md"), markdown);
+    process.stdout.write(`\n${markdown}`);
+  } finally {
+    await runtime.stop();
+  }
+}
+
 if (process.env.BENCH_ONLY === "cold-start") await coldStartOnly();
+else if (process.env.BENCH_ONLY === "import") await importOnly();
 else if (process.env.BENCH_ONLY)
-  throw new Error(`BENCH_ONLY must be cold-start (got ${process.env.BENCH_ONLY})`);
+  throw new Error(`BENCH_ONLY must be cold-start or import (got ${process.env.BENCH_ONLY})`);
 else await main();
