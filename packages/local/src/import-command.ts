@@ -39,10 +39,14 @@ Each row is a canonical event (CONTRACT.md), applied with its own occurredAt: a 
 March recycles in September. CSV columns are the event's fields as dotted paths: type, occurredAt,
 reason, callbackAt, callbackReason, voicemail, note, prospect.id, prospect.email, prospect.firstName,
 …, prospect.owner.id, prospect.attributes.<name> (docs/import.md). NDJSON: one event per line.
+With --source, a CSV without those columns is that CRM's own export (its API field names: HubSpot
+hs_object_id, …; Salesforce Id or WhoId, …; Pipedrive id or person_id, …), mapped by the playbook's
+crm section as the CRM's webhooks are (docs/import.md "CRM exports").
 
 Options:
   --source <crm>      the CRM the rows come from: prospect ids get its prefix (hubspot:, sf:, pd:),
-                      so that CRM's webhooks later find the same prospects
+                      so that CRM's webhooks later find the same prospects; a CSV of that CRM's
+                      records is mapped through the playbook's crm section
   --format <f>        csv or ndjson (default: from the extension; .ndjson/.jsonl are ndjson)
   --dry-run           check every row and report; write nothing
   --report <file>     write the whole report (every invalid row) there as JSON
@@ -199,9 +203,18 @@ export async function runImport(args: string[], io: ImportIo = processIo()): Pro
     say(`redial import: cannot read ${options.file}: ${(error as Error).message}`);
     return 2;
   }
+  // Loaded before planning: with --source, a CRM's own export is mapped by its crm section.
+  let playbook: ReturnType<typeof loadPlaybook>;
+  try {
+    playbook = loadPlaybook(io.env.REDIAL_PLAYBOOK || undefined, io.env.REDIAL_TEAM_TIMEZONE || undefined);
+  } catch (error) {
+    say(`redial import: the playbook: ${(error as Error).message}`);
+    return 2;
+  }
   const importOptions: ImportOptions = {
     format: options.format,
     source: options.source,
+    crm: playbook.crm,
     now: options.now ?? new Date(),
   };
   let plan: ReturnType<typeof planImport>;
@@ -249,10 +262,6 @@ export async function runImport(args: string[], io: ImportIo = processIo()): Pro
   const log = { info() {}, warn() {}, error() {} };
   let report: ImportReport;
   try {
-    const playbook = loadPlaybook(
-      io.env.REDIAL_PLAYBOOK || undefined,
-      io.env.REDIAL_TEAM_TIMEZONE || undefined,
-    );
     const store = new DynamoStore({ client, tableName: options.table });
     // Timers are rows in the table: the local timer loop and the daily reconciliation read them there.
     const deps = {

@@ -11,7 +11,17 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import * as z from "zod";
 import { invalid } from "../errors.ts";
 import type { HubSpotSettings } from "./config.ts";
-import { buildEvent, ignored, type Mapped, matchOutcome, PROFILE_KEYS } from "./map.ts";
+import {
+  buildEvent,
+  ignored,
+  type Mapped,
+  matchOutcome,
+  noOutcome,
+  PROFILE_KEYS,
+  type RecordColumns,
+  recordKeys,
+  unusable,
+} from "./map.ts";
 import { bodyDigest, unauthenticated } from "./secrets.ts";
 import { isoFromAny, isoFromMillis, isRow, type Row, text, textAt } from "./values.ts";
 
@@ -167,6 +177,44 @@ function mapAppEvent(event: AppEvent, settings: HubSpotSettings): Mapped {
   );
 }
 
+/** When a flat record happened: the call's activity date, else the record's last change. */
+const WORKFLOW_DATES = ["hs_timestamp", "hs_lastmodifieddate"] as const;
+
+/**
+ * A HubSpot export (docs/import.md "CRM exports"): property internal names as columns. The prospect
+ * is `contactId` when the export has it (calls, each with its contact's Record ID), else the record's
+ * own `hs_object_id` (contacts). The date is the workflow's, then `lastmodifieddate` (the name the
+ * contacts API gives a contact's last change).
+ */
+export const HUBSPOT_RECORD: RecordColumns = {
+  id: ["contactId", "hs_object_id"],
+  date: [...WORKFLOW_DATES, "lastmodifieddate"],
+};
+
+/** The event a flat record (property → value) stands for, if one of its values is mapped. */
+function outcomeEvent(
+  row: Row,
+  common: { id: string; contactId: string; occurredAt: string; settings: HubSpotSettings },
+): Mapped | undefined {
+  const matched = matchOutcome(common.settings.outcomes, (field) => textAt(row, field));
+  if (!matched) return undefined;
+  const { id, contactId, occurredAt, settings } = common;
+  const prospectId = `${HUBSPOT_PROSPECT_PREFIX}${contactId}`;
+  return buildEvent({ id, prospectId, occurredAt, settings, rows: [row], outcome: matched.outcome });
+}
+
+/**
+ * One row of a HubSpot export as the event the webhooks would have made of it: the same mapping
+ * (`crm.hubspot`), the same prospect id. A row without an id, a date or a mapped value is not one.
+ */
+export function hubspotRecordEvent(row: Row, settings: HubSpotSettings): Mapped {
+  const id = `${PREFIX}export`;
+  const keys = recordKeys(row, HUBSPOT_RECORD, isoFromAny);
+  if ("problem" in keys) return unusable(id, keys.problem);
+  const event = outcomeEvent(row, { id, contactId: keys.recordId, occurredAt: keys.occurredAt, settings });
+  return event ?? noOutcome(id, "crm.hubspot.outcomes", settings.outcomes, (field) => textAt(row, field));
+}
+
 /**
  * A workflow's "Send a webhook": either every property of the enrolled record (`properties`, each a
  * value or `{ "value": … }`) or the keys the workflow was told to send. The contact is `contactId`
@@ -195,19 +243,17 @@ function mapWorkflow(body: Row, rawBody: string | Uint8Array, settings: HubSpotS
       errors: [{ path: "contactId", message: "Required" }],
     };
   const occurredAt =
-    isoFromAny(textAt(row, "hs_timestamp")) ??
-    isoFromAny(textAt(row, "hs_lastmodifieddate")) ??
-    now.toISOString();
-  const common = {
-    id,
-    prospectId: `${HUBSPOT_PROSPECT_PREFIX}${contactId}`,
-    occurredAt,
-    settings,
-    rows: [row],
-  };
-  const matched = matchOutcome(settings.outcomes, (field) => textAt(row, field));
-  if (matched) return buildEvent({ ...common, outcome: matched.outcome });
+    WORKFLOW_DATES.map((name) => isoFromAny(textAt(row, name))).find(Boolean) ?? now.toISOString();
+  const matched = outcomeEvent(row, { id, contactId, occurredAt, settings });
+  if (matched) return matched;
   if (PROFILE_KEYS.some((key) => textAt(row, settings.fields[key]) !== undefined))
-    return buildEvent({ ...common, outcome: "prospect.updated" });
+    return buildEvent({
+      id,
+      prospectId: `${HUBSPOT_PROSPECT_PREFIX}${contactId}`,
+      occurredAt,
+      settings,
+      rows: [row],
+      outcome: "prospect.updated",
+    });
   return ignored(id, "No mapped property in the workflow's body (crm.hubspot.outcomes, crm.hubspot.fields)");
 }

@@ -11,14 +11,22 @@ export * from "./config.ts";
 export {
   HUBSPOT_MAX_AGE_MS,
   HUBSPOT_PROSPECT_PREFIX,
+  HUBSPOT_RECORD,
   HUBSPOT_SOURCE,
+  hubspotRecordEvent,
   mapHubSpot,
   signatureUri,
   signHubSpot,
   verifyHubSpot,
 } from "./hubspot.ts";
-export { buildEvent, type Mapped, matchOutcome } from "./map.ts";
-export { mapPipedrive, PIPEDRIVE_PROSPECT_PREFIX, PIPEDRIVE_SOURCE } from "./pipedrive.ts";
+export { buildEvent, type Mapped, matchOutcome, type RecordColumns } from "./map.ts";
+export {
+  mapPipedrive,
+  PIPEDRIVE_PROSPECT_PREFIX,
+  PIPEDRIVE_RECORD,
+  PIPEDRIVE_SOURCE,
+  pipedriveRecordEvent,
+} from "./pipedrive.ts";
 export {
   checkOrganization,
   MAX_NOTIFICATIONS,
@@ -27,9 +35,12 @@ export {
   parseOutboundMessage,
   SALESFORCE_ACK,
   SALESFORCE_PROSPECT_PREFIX,
+  SALESFORCE_RECORD,
   SALESFORCE_SOURCE,
   type SalesforceMessage,
   type SalesforceNotification,
+  salesforceId18,
+  salesforceRecordEvent,
 } from "./salesforce.ts";
 export { anySecret, basicCredentials, bodyDigest, sameSecret } from "./secrets.ts";
 export { parseXml, type XmlElement } from "./xml.ts";

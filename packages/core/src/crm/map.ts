@@ -194,3 +194,72 @@ export function buildEvent(input: {
   }
   return { kind: "event", id, event: parsed.data, warnings };
 }
+
+/**
+ * A CRM's own export (docs/import.md "CRM exports"): one record per row, the CRM's field names as
+ * columns. `id`: the columns that can name the prospect, in order; the first the export has is the
+ * one (a Task's WhoId, not its own Id). `date`: when the record says it happened, the first with a
+ * date wins. `also`: other columns the adapter reads besides the configured fields and outcomes.
+ */
+export interface RecordColumns {
+  id: readonly string[];
+  date: readonly string[];
+  also?: readonly string[];
+}
+
+/** A record the import cannot use; the reason says which column and what to do. */
+export const unusable = (id: string, reason: string): Mapped => ({ kind: "skipped", id, reason, errors: [] });
+
+/**
+ * The prospect id (unprefixed) and occurredAt of an export's row, or why not. `row` has every column
+ * of the export (an empty cell is ""), so a column's presence is the header's.
+ */
+export function recordKeys(
+  row: Row,
+  columns: RecordColumns,
+  toIso: (value: string | undefined) => string | undefined,
+): { idColumn: string; recordId: string; occurredAt: string } | { problem: string } {
+  const idColumn = columns.id.find((column) => column in row);
+  if (!idColumn) return { problem: `No id column: the export needs ${oneOf(columns.id)}` };
+  const recordId = text(row[idColumn]);
+  if (!recordId) return { problem: `No record id: ${idColumn} is empty` };
+  const dates = columns.date.filter((column) => column in row);
+  if (!dates.length) return { problem: `No date column: the export needs ${oneOf(columns.date)}` };
+  let unreadable: string | undefined;
+  for (const column of dates) {
+    const value = text(row[column]);
+    const iso = toIso(value);
+    if (iso) return { idColumn, recordId, occurredAt: iso };
+    if (value !== undefined)
+      unreadable ??= `${column} ${JSON.stringify(value.slice(0, 40))} is not a date-time`;
+  }
+  return {
+    problem: `No date: ${unreadable ?? `${dates.join(", ")} ${dates.length > 1 ? "are" : "is"} empty`}`,
+  };
+}
+
+export const oneOf = (names: readonly string[]) =>
+  names.length < 2 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+
+/**
+ * A record none of whose values is mapped: the import reports it, naming the mapped fields it has and
+ * where the playbook maps them (`setting`, e.g. `crm.hubspot.outcomes`).
+ */
+export function noOutcome(
+  id: string,
+  setting: string,
+  outcomes: OutcomeMap | undefined,
+  valueAt: (field: string) => string | undefined,
+): Mapped {
+  const fields = Object.keys(outcomes ?? {});
+  const values = fields.flatMap((field) => {
+    const value = valueAt(field);
+    return value === undefined ? [] : [`${field} ${JSON.stringify(value.slice(0, 60))}`];
+  });
+  const what = !fields.length
+    ? `${setting} maps nothing`
+    : values.length
+      ? values.slice(0, 3).join(", ")
+      : `${oneOf(fields)} ${fields.length > 1 ? "are all" : "is"} empty`;
+  return ignored(id, `No mapped outcome (${what}): set ${setting}.<field>.<value> in the playbook`);
+}

@@ -13,7 +13,17 @@
 import * as z from "zod";
 import { invalid } from "../errors.ts";
 import type { CrmOutcome, PipedriveSettings } from "./config.ts";
-import { buildEvent, ignored, type Mapped, matchOutcome, PROFILE_KEYS } from "./map.ts";
+import {
+  buildEvent,
+  ignored,
+  type Mapped,
+  matchOutcome,
+  noOutcome,
+  PROFILE_KEYS,
+  type RecordColumns,
+  recordKeys,
+  unusable,
+} from "./map.ts";
 import { has, isoFromMillis, isoFromText, isRow, plainText, type Row, read, text, textAt } from "./values.ts";
 
 export const PIPEDRIVE_SOURCE = "pipedrive";
@@ -126,6 +136,57 @@ function normalise(row: Row | null): Row | null {
 
 const truthy = (value: unknown) => /^(true|1)$/i.test(text(value) ?? "");
 
+/** An activity's outcome is a call's only once it is done; a call.stalled is the callback still to do. */
+const callCounts = (entity: string, outcome: CrmOutcome, data: Row) =>
+  entity !== "activity" || outcome.type === "call.stalled" || truthy(data.done);
+
+/**
+ * A Pipedrive export (docs/import.md "CRM exports"): API field keys as columns (custom fields by
+ * their key). An export with a person_id column is of activities (it has `done`) or deals (it does
+ * not), each about its person; otherwise of persons, each about itself (`id`). The date is the
+ * record's last change, else its creation.
+ */
+export const PIPEDRIVE_RECORD: RecordColumns = {
+  id: ["person_id", "id"],
+  date: ["update_time", "add_time"],
+  also: ["done", "user_id", "emails", "phones"],
+};
+
+/**
+ * One row of a Pipedrive export as the event the webhooks would have made of the record: the same
+ * mapping (`crm.pipedrive.outcomes.<entity>`, an activity done), the same prospect id. A row without
+ * an id, a date or a mapped value is not one.
+ */
+export function pipedriveRecordEvent(row: Row, settings: PipedriveSettings): Mapped {
+  const id = `${PREFIX}export`;
+  const entity = "person_id" in row ? ("done" in row ? "activity" : "deal") : "person";
+  // Custom fields are top-level columns; a mapping may name them custom_fields.<key> (v2) too.
+  const data = normalise({ ...row, custom_fields: { ...row } }) as Row;
+  const keys = recordKeys(data, PIPEDRIVE_RECORD, isoFromText);
+  if ("problem" in keys) return unusable(id, keys.problem);
+  const outcomes = settings.outcomes[entity];
+  const valueAt = (field: string) => textAt(data, field);
+  const matched = matchOutcome(outcomes, valueAt, (_field, outcome) => callCounts(entity, outcome, data));
+  if (!matched) {
+    const undone = matchOutcome(outcomes, valueAt);
+    if (undone)
+      return unusable(
+        id,
+        `${undone.field} ${JSON.stringify(undone.value)} is mapped, but the activity is not done (done ${JSON.stringify(text(data.done) ?? "")})`,
+      );
+    return noOutcome(id, `crm.pipedrive.outcomes.${entity}`, outcomes, valueAt);
+  }
+  return buildEvent({
+    id,
+    prospectId: `${PIPEDRIVE_PROSPECT_PREFIX}${keys.recordId}`,
+    occurredAt: keys.occurredAt,
+    rows: [data],
+    settings,
+    note: plainText(textAt(data, settings.fields.note)),
+    outcome: matched.outcome,
+  });
+}
+
 /** The one item of a Pipedrive delivery, under `pipedrive:<meta.id>` (v2) or `pipedrive:v1:…`. */
 export function mapPipedrive(input: { body: unknown; settings: PipedriveSettings }): Mapped {
   const { settings } = input;
@@ -146,9 +207,10 @@ export function mapPipedrive(input: { body: unknown; settings: PipedriveSettings
     change.action === "create" ||
     (has(previous, field) && text(read(previous, field)) !== text(read(data, field)));
   const counts = (field: string, outcome: CrmOutcome) => {
+    if (!callCounts(entity, outcome, data)) return false;
     if (entity !== "activity" || outcome.type === "call.stalled") return changed(field);
     // A call is logged when it is done: created done, marked done, or its outcome changed once done.
-    return truthy(data.done) && (changed(field) || changed("done"));
+    return changed(field) || changed("done");
   };
   const common = {
     id,

@@ -14,7 +14,17 @@
 import * as z from "zod";
 import { invalid } from "../errors.ts";
 import type { SalesforceSettings } from "./config.ts";
-import { buildEvent, ignored, type Mapped, matchOutcome, PROFILE_KEYS } from "./map.ts";
+import {
+  buildEvent,
+  ignored,
+  type Mapped,
+  matchOutcome,
+  noOutcome,
+  PROFILE_KEYS,
+  type RecordColumns,
+  recordKeys,
+  unusable,
+} from "./map.ts";
 import { bodyDigest, unauthenticated } from "./secrets.ts";
 import { isoFromText, isRow, type Row, text, textAt } from "./values.ts";
 import { child, childrenNamed, parseXml, type XmlElement } from "./xml.ts";
@@ -141,6 +151,66 @@ export function checkOrganization(given: string, configured: string): void {
 
 const PERSONS = new Set(["Lead", "Contact"]);
 
+/**
+ * A Salesforce export (docs/import.md "CRM exports"): API field names as columns, matched without
+ * regard to case (Data Loader writes them in capitals). An export with a WhoId column is of Tasks
+ * (Events when the Id is 00U…), each about its WhoId; otherwise of Leads (Id 00Q…) or Contacts
+ * (003…), each about itself. The date is the record's, as the webhooks read it.
+ */
+export const SALESFORCE_RECORD: RecordColumns = {
+  id: ["WhoId", "Id"],
+  date: ["LastModifiedDate", "CreatedDate", "SystemModstamp"],
+};
+
+/** An id's key prefix → its sObject type, for a Lead or Contact export (a row does not say which). */
+const KEY_PREFIXES: Record<string, string> = { "00Q": "Lead", "003": "Contact" };
+
+/**
+ * The 18-character form of a Salesforce id, as Outbound Messages and Flows send it: a report's
+ * 15-character id and the webhook's name the same prospect.
+ */
+export function salesforceId18(id: string): string {
+  if (id.length !== 15) return id;
+  let suffix = "";
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) if (/[A-Z]/.test(id.charAt(chunk * 5 + i))) bits |= 1 << i;
+    suffix += "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345".charAt(bits);
+  }
+  return id + suffix;
+}
+
+/**
+ * One row of a Salesforce export as the event the webhooks would have made of the record: the same
+ * mapping (`crm.salesforce.outcomes.<type>`), the same prospect id. A row without an id, a date or a
+ * mapped value is not one.
+ */
+export function salesforceRecordEvent(row: Row, settings: SalesforceSettings): Mapped {
+  const id = `${PREFIX}export`;
+  const keys = recordKeys(row, SALESFORCE_RECORD, isoFromText);
+  if ("problem" in keys) return unusable(id, keys.problem);
+  const { idColumn, recordId, occurredAt } = keys;
+  if (!SALESFORCE_ID.test(recordId))
+    return unusable(id, `${idColumn} ${JSON.stringify(recordId.slice(0, 40))} is not a Salesforce id`);
+  const type =
+    idColumn === "WhoId"
+      ? text(row.Id)?.startsWith("00U")
+        ? "Event"
+        : "Task"
+      : KEY_PREFIXES[recordId.slice(0, 3)];
+  if (!type)
+    return unusable(
+      id,
+      `Id ${recordId} is neither a Lead (00Q…) nor a Contact (003…); export calls as Tasks, with their WhoId`,
+    );
+  const outcomes = settings.outcomes[type];
+  const matched = matchOutcome(outcomes, (field) => textAt(row, field));
+  if (!matched)
+    return noOutcome(id, `crm.salesforce.outcomes.${type}`, outcomes, (field) => textAt(row, field));
+  const prospectId = `${SALESFORCE_PROSPECT_PREFIX}${salesforceId18(recordId)}`;
+  return buildEvent({ id, prospectId, occurredAt, rows: [row], settings, outcome: matched.outcome });
+}
+
 /** Every notification of a message, in order, as canonical events under `salesforce:<notification Id>`. */
 export function mapSalesforce(input: {
   message: SalesforceMessage;
@@ -163,9 +233,7 @@ function mapNotification(n: SalesforceNotification, settings: SalesforceSettings
   if (!SALESFORCE_ID.test(personId)) return ignored(id, `${personId} is not a Salesforce id`);
   const rows = n.who ? [n.fields, n.who] : [n.fields];
   const occurredAt =
-    isoFromText(textAt(n.fields, "LastModifiedDate")) ??
-    isoFromText(textAt(n.fields, "CreatedDate")) ??
-    isoFromText(textAt(n.fields, "SystemModstamp")) ??
+    SALESFORCE_RECORD.date.map((name) => isoFromText(textAt(n.fields, name))).find(Boolean) ??
     now.toISOString();
   const common = { id, prospectId: `${SALESFORCE_PROSPECT_PREFIX}${personId}`, occurredAt, rows, settings };
 

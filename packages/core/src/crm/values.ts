@@ -50,10 +50,14 @@ export function text(value: unknown): string | undefined {
 export const textAt = (row: Row | null | undefined, path: string | undefined) =>
   path ? text(read(row, path)) : undefined;
 
-/** `2022-11-24 15:25:44` (Pipedrive v1, UTC) and ISO strings with an offset → ISO 8601 UTC. */
+/**
+ * `2022-11-24 15:25:44` (Pipedrive v1, UTC) and ISO strings → ISO 8601 UTC. A date-time without an
+ * offset is UTC too (as the CRMs mean it), not the reading machine's zone: an import planned on a
+ * laptop and one sent to the API read the same instant.
+ */
 export function isoFromText(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const normalised = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$/.test(value)
+  const normalised = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)
     ? `${value.replace(" ", "T")}Z`
     : value;
   if (!/^\d{4}-\d{2}-\d{2}T/.test(normalised)) return undefined;

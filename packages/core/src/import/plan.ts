@@ -7,12 +7,16 @@
  * a row.
  */
 import { createHash } from "node:crypto";
+import { type CrmSettings, defaultCrmSettings } from "../crm/config.ts";
 import { CRM_PROSPECT_PREFIX, type CrmSource } from "../crm/index.ts";
+import type { Mapped } from "../crm/map.ts";
 import { formatPath, RedialError } from "../errors.ts";
 import { assertNotFuture } from "../ingest/ingest.ts";
 import { parseJsonBody } from "../json-body.ts";
 import { InboundEvent } from "../schemas/event.ts";
+import type { Playbook } from "../schemas/playbook.ts";
 import { headerProblem, rowObject } from "./columns.ts";
+import { crmHeader, crmRowEvent, isCrmExport } from "./crm.ts";
 import { csvCells } from "./csv.ts";
 import { type RecordSpan, recordSpans, recordText } from "./records.ts";
 
@@ -28,6 +32,12 @@ export interface ImportOptions {
   format: ImportFormat;
   /** The CRM the rows come from: ids are given that CRM's prefix, so its webhooks find the same prospects. */
   source?: CrmSource | undefined;
+  /**
+   * The playbook's `crm:` section: with a source, a CSV whose header is not canonical is that CRM's
+   * export, mapped by `crm.<source>` as its webhooks are (docs/import.md "CRM exports"). Without
+   * it, the built-in mapping.
+   */
+  crm?: Playbook["crm"] | undefined;
   /** Business time: a row dated more than a day after it is refused, as POST /v1/events refuses one. */
   now: Date;
 }
@@ -49,7 +59,7 @@ export interface ImportPlan {
   valid: PlannedRow[];
   /** By line. */
   invalid: RowError[];
-  /** The CSV header, or null for NDJSON. */
+  /** The CSV header (a CRM export's as the mapping reads it), or null for NDJSON. */
   header: string[] | null;
   /** SHA-256 of the file and the options that change what a row means: names a checkpoint. */
   digest: string;
@@ -63,7 +73,7 @@ export function planImport(bytes: Uint8Array, options: ImportOptions): ImportPla
   if (bytes.byteLength > MAX_IMPORT_BYTES)
     throw new RedialError("too_large", `An import is at most ${MAX_IMPORT_BYTES / 2 ** 20} MiB`);
   const spans = recordSpans(bytes, options.format === "csv");
-  const header = options.format === "csv" ? readHeader(bytes, spans.next().value) : null;
+  const header = options.format === "csv" ? readHeader(bytes, spans.next().value, options) : null;
   const valid: PlannedRow[] = [];
   const invalid: RowError[] = [];
   let rows = 0;
@@ -79,14 +89,15 @@ export function planImport(bytes: Uint8Array, options: ImportOptions): ImportPla
   }
   if (rows === 0) throw new RedialError("invalid", "The file has no rows");
   valid.sort((a, b) => a.at - b.at || a.line - b.line);
-  const digest = createHash("sha256")
-    .update(`${options.format}\n${options.source ?? ""}\n`)
-    .update(bytes)
-    .digest("hex");
+  const hash = createHash("sha256").update(`${options.format}\n${options.source ?? ""}\n`);
+  // A CRM export's rows mean what the mapping says: another mapping is another plan.
+  if (header && isCrmExport(header, options.source))
+    hash.update(`crm\n${JSON.stringify(crmSettings(options)[options.source])}\n`);
+  const digest = hash.update(bytes).digest("hex");
   return { rows, valid, invalid, header, digest };
 }
 
-function readHeader(bytes: Uint8Array, span: RecordSpan | undefined): string[] {
+function readHeader(bytes: Uint8Array, span: RecordSpan | undefined, options: ImportOptions): string[] {
   if (!span) throw new RedialError("invalid", "The file is empty: a CSV import starts with a header row");
   const text = recordText(bytes, span);
   const parsed = text === null ? null : csvCells(text);
@@ -96,6 +107,11 @@ function readHeader(bytes: Uint8Array, span: RecordSpan | undefined): string[] {
       `Line ${span.line}: the header is not a CSV row${parsed ? `: ${parsed.reason}` : " (not UTF-8)"}`,
     );
   const header = parsed.cells.map((cell) => cell.trim());
+  if (isCrmExport(header, options.source)) {
+    const read = crmHeader(header, options.source, crmSettings(options));
+    if ("problem" in read) throw new RedialError("invalid", `Line ${span.line}: ${read.problem}`);
+    return read.header;
+  }
   const problem = headerProblem(header);
   if (problem) throw new RedialError("invalid", `Line ${span.line}: ${problem}`);
   return header;
@@ -116,6 +132,8 @@ export function readRow(
     if (!parsed.ok) return parsed;
     if (parsed.cells.length !== header.length)
       return { ok: false, reason: `${parsed.cells.length} fields; the header has ${header.length}` };
+    if (isCrmExport(header, options.source))
+      return crmImportedRow(crmRowEvent(header, parsed.cells, options.source, crmSettings(options)), options);
     object = rowObject(header, parsed.cells);
   } else {
     try {
@@ -137,6 +155,29 @@ export function readRow(
     return { ok: false, reason: (error as Error).message };
   }
   return { ok: true, event: parsed.data, key: importKey(parsed.data) };
+}
+
+/** A CRM record's mapped event as an import row: checked against business time and keyed like any other. */
+function crmImportedRow(mapped: Mapped, options: ImportOptions): ImportedRow {
+  if (mapped.kind === "ignored") return { ok: false, reason: mapped.reason };
+  if (mapped.kind === "skipped") {
+    const fields = mapped.errors.slice(0, 5).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+    return { ok: false, reason: fields.length ? `${mapped.reason}: ${fields.join("; ")}` : mapped.reason };
+  }
+  try {
+    assertNotFuture(mapped.event, options.now);
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+  return { ok: true, event: mapped.event, key: importKey(mapped.event) };
+}
+
+let defaults: CrmSettings | undefined;
+/** The mapping in force: the playbook's, else the built-in one (parsed once). */
+function crmSettings(options: ImportOptions): CrmSettings {
+  if (options.crm) return options.crm;
+  defaults ??= defaultCrmSettings();
+  return defaults;
 }
 
 /**

@@ -23,7 +23,9 @@ export const ImportQuery = z.object({
   source: z
     .enum(IMPORT_SOURCES)
     .optional()
-    .describe("The CRM the rows come from: prospect ids get its prefix, as its webhooks give them."),
+    .describe(
+      "The CRM the rows come from: prospect ids get its prefix, as its webhooks give them. A CSV without the canonical header (occurredAt, prospect.id) is then that CRM's export, mapped by the playbook's crm section (docs/import.md).",
+    ),
   dryRun: z
     .enum(["true", "false"])
     .default("false")
@@ -73,7 +75,8 @@ export const postImport =
     if (!query.success) throw invalid("The query is not valid; see errors", query.error);
     const { source, dryRun } = query.data;
     const body = await readBody(c.req.raw, MAX_IMPORT_BYTES);
-    const options = { format, source, now: deps.clock.now() };
+    // A CRM's own export is mapped by the playbook's crm section, as that CRM's webhooks are.
+    const options = { format, source, crm: deps.playbook.crm, now: deps.clock.now() };
     const plan = planImport(body, options);
     if (dryRun) {
       const report = { ...emptyReport(plan.rows, plan.valid.length), invalid: plan.invalid };
