@@ -1,7 +1,7 @@
 import { baseEnv } from "./api";
 import { functionDefaults, functionName } from "./config";
 import { sendingEnv, sesPermissions } from "./email";
-import { schedulerEnv, schedulerPermissions, TIMER_RUNNER } from "./scheduler";
+import { schedulerEnv, schedulerPermissions, TIMER_RUNNER, timerDlq } from "./scheduler";
 import { crmWebhookEnv, secrets } from "./secrets";
 import { table } from "./storage";
 
@@ -25,6 +25,8 @@ const runnerArgs = {
 
 export const timerRunner = new sst.aws.Function(TIMER_RUNNER, {
   ...runnerArgs,
+  // Lambda itself sends the on-failure record (below) with the function's role.
+  permissions: [...runnerArgs.permissions, { actions: ["sqs:SendMessage"], resources: [timerDlq.arn] }],
   handler: "packages/functions/src/timers/lambda.handler",
   memory: "512 MB",
   timeout: "30 seconds",
@@ -34,6 +36,18 @@ export const timerRunner = new sst.aws.Function(TIMER_RUNNER, {
       args.name = functionName(TIMER_RUNNER);
     },
   },
+});
+
+/**
+ * A run that still throws after Lambda's two async retries (a store outage that outlasts them) goes to
+ * the timer DLQ with the trigger that failed, beside the triggers Scheduler could not deliver, so the
+ * DLQ-depth alarm tells someone; the daily reconciliation runs the timer again meanwhile. A poison
+ * payload never gets here: the runner dead-letters it itself and returns (functions/src/timers/run.ts).
+ */
+export const timerRunnerOnFailure = new aws.lambda.FunctionEventInvokeConfig("TimerRunnerOnFailure", {
+  functionName: timerRunner.name,
+  maximumRetryAttempts: 2,
+  destinationConfig: { onFailure: { destination: timerDlq.arn } },
 });
 
 export const reconcileFunction = new sst.aws.Function("ReconcileTimers", {

@@ -227,7 +227,9 @@ describe("sst.config.ts and stacks/", () => {
       "scheduler:DeleteSchedule": [`arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/${group.name}/*`],
       "iam:PassRole": [String(role.arn)],
       "ses:SendEmail": [`arn:aws:ses:${REGION}:${ACCOUNT}:identity/${DOMAIN}`, String(configSet.arn)],
+      "sqs:SendMessage": [String(one("sst.aws.Queue", "TimerDlq").resource.arn)],
     };
+    const onFailure = all("aws.lambda.FunctionEventInvokeConfig");
     const seen: Record<string, string[]> = {};
     for (const fn of all("sst.aws.Function")) {
       const commands = commandsIn(await bundle(fn));
@@ -243,6 +245,8 @@ describe("sst.config.ts and stacks/", () => {
       }
       // PassRole goes with CreateSchedule: the schedule names the role Scheduler assumes.
       if (needs.has("scheduler:CreateSchedule")) needs.add("iam:PassRole");
+      // An on-failure destination is sent by Lambda with the function's role, not by its code.
+      if (onFailure.some((c) => c.args.functionName === fn.resource.name)) needs.add("sqs:SendMessage");
       const links = (fn.args.link as unknown[] | undefined) ?? [];
       expect(links.includes(table.resource), `${fn.name} links the table`).toBe(needs.has(DYNAMO));
       needs.delete(DYNAMO);
@@ -307,6 +311,18 @@ describe("sst.config.ts and stacks/", () => {
       });
       expect(loadConfig(withSecrets(env(fn))).scheduler).toBeDefined();
     }
+  });
+
+  it("sends a timer run that fails after Lambda's two async retries to the timer DLQ", () => {
+    const runner = one("sst.aws.Function", "TimerRunner").resource;
+    const dlq = one("sst.aws.Queue", "TimerDlq").resource;
+    expect(all("aws.lambda.FunctionEventInvokeConfig").map((c) => c.args)).toEqual([
+      {
+        functionName: runner.name,
+        maximumRetryAttempts: 2,
+        destinationConfig: { onFailure: { destination: dlq.arn } },
+      },
+    ]);
   });
 
   it("routes every API request to the API function", () => {

@@ -153,7 +153,10 @@ export function installStandIn(stage: string) {
       EventTarget: raw("aws.cloudwatch.EventTarget"),
       MetricAlarm: raw("aws.cloudwatch.MetricAlarm"),
     },
-    lambda: { Permission: raw("aws.lambda.Permission") },
+    lambda: {
+      Permission: raw("aws.lambda.Permission"),
+      FunctionEventInvokeConfig: raw("aws.lambda.FunctionEventInvokeConfig"),
+    },
     sqs: { QueuePolicy: raw("aws.sqs.QueuePolicy") },
     sns: { TopicSubscription: raw("aws.sns.TopicSubscription") },
   };
