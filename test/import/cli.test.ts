@@ -52,7 +52,7 @@ describe(`npx redial import, ${ROWS.toLocaleString("en")} rows`, async () => {
     async () => {
       const first = await runRedial("import", ...args(clean.tableName, join(dir, "clean.json")));
       expect(first.code, first.stderr).toBe(0);
-      expect(first.stderr).toMatch(/Imported .* rows: \d+ applied/);
+      expect(first.stderr).toMatch(/Imported .* rows: [\d,]+ applied/);
 
       const checkpoint = join(dir, "killed.json");
       const valid = ROWS - generated.invalidLines.length;

@@ -292,11 +292,12 @@ export async function runImport(args: string[], io: ImportIo = processIo()): Pro
   if (report.failed.length === 0) await unlink(checkpointFile).catch(() => {});
   if (options.report) await writeJson(options.report, report);
   say(
-    `Imported ${count(report.rows, "row")}: ${report.applied} applied, ${report.recorded} recorded without a change (G6), ` +
-      `${report.duplicates} already imported, ${report.invalid.length} invalid, ${report.failed.length} failed.`,
+    `Imported ${count(report.rows, "row")}: ${n(report.applied)} applied, ${n(report.recorded)} recorded without a change ` +
+      `(older than the prospect's newest event, or a stopped prospect), ${n(report.duplicates)} already imported, ` +
+      `${n(report.invalid.length)} invalid, ${n(report.failed.length)} failed.`,
   );
   const rules = Object.entries(report.byRule).sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }));
-  if (rules.length) say(`By rule: ${rules.map(([rule, n]) => `${rule} ${n}`).join(", ")}`);
+  if (rules.length) say(`By rule: ${rules.map(([rule, rows]) => `${rule} ${n(rows)}`).join(", ")}`);
   listRows(say, "Invalid", report.invalid, options.report);
   listRows(say, "Failed (run the same command again)", report.failed, options.report);
   return report.failed.length ? 1 : 0;
@@ -334,4 +335,5 @@ async function writeJson(file: string, value: unknown): Promise<void> {
   await rename(partial, file);
 }
 
+const n = (value: number) => value.toLocaleString("en");
 const count = (n: number, noun: string) => `${n.toLocaleString("en")} ${n === 1 ? noun : `${noun}s`}`;
