@@ -10,18 +10,34 @@
  * (moved by the driver) and the CRM (this driver, redelivering what failed with the same
  * webhook id, as a CRM retries).
  *
+ * Shards: `shards` spreads the prospects over several tables, each a full Redial store (its own
+ * DynamoStore and deps), by owner: owner `o` lives in shard `o % shards`, so a rep's per-sender daily
+ * cap (G3), a prospect's items, its webhook receipts and its suppressed address all sit in one shard,
+ * as DynamoDB spreads partitions. Everything else is one world: one seeded random stream, one clock,
+ * one delivery queue, one SES server and mailbox simulator (its bounces and complaints go to the shard
+ * holding the prospect their tag names), one fault injector; due timers are listed from every shard.
+ * What this works around is DynamoDB Local, not Redial: one DynamoDB Local does a table's writes one at
+ * a time (a table lock, one SQLite thread), so in `npm run soak` its JVM sits at one core. With cores
+ * to spare, `--shards 2` gives each shard its own DynamoDB Local. On a 2-core machine it does not pay:
+ * this process already takes two thirds of the second core, and two JVMs burn a quarter to a third
+ * more CPU for the same work, so the default is one (README, "Reliability"). The short soak puts two
+ * tables on the test run's one DynamoDB Local: no faster, but the routing runs in `npm test`.
+ *
  * Used by test/soak/soak.test.ts (short, in `npm test`) and scripts/soak.ts (`npm run soak`).
  */
 import { createDocumentClient, createSesClient, DynamoStore, ensureTable, SesMailer } from "@redial/aws";
 import {
   composer,
+  type DueTimer,
   InboundEvent,
   ingest,
   type Playbook,
+  parseSesEvent,
   RedialError,
   runDueTimer,
   type SendDeps,
   SOFT_NO_REASONS,
+  toInternalEvents,
 } from "@redial/core";
 import { handleSesEvent, loadPlaybook, loadTemplates, loggingTimers } from "@redial/functions";
 import { SimulatorMailer } from "../../packages/local/src/mailbox-simulator.ts";
@@ -34,17 +50,24 @@ export interface SoakOptions {
   days: number;
   /** Share of port calls that fail or are delayed (0.01 = 1 %), test/support/faults.ts's randomFaults. */
   faultRate: number;
-  dynamoEndpoint: string;
+  /** Where the prospects live, 1 to SOAK_OWNERS tables: owner `o` in `shards[o % shards.length]`. */
+  shards: readonly SoakShard[];
   sesUrl: string;
-  tableName: string;
   /** Concurrent deliveries and timer runs. */
   workers?: number;
   progress?: (line: string) => void;
 }
 
+/** One table (on its own DynamoDB Local, or sharing one): a full Redial store for some owners. */
+export interface SoakShard {
+  dynamoEndpoint: string;
+  tableName: string;
+}
+
 export interface SoakReport {
   seed: number;
   prospects: number;
+  shards: number;
   days: number;
   steps: number;
   deliveries: number;
@@ -73,7 +96,8 @@ const ZONES = [
   "America/Los_Angeles",
   "Europe/London",
 ];
-const OWNERS = 12;
+/** Sales reps; prospect i belongs to rep i % SOAK_OWNERS, which decides its shard. */
+export const SOAK_OWNERS = 12;
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
 export function seeded(seed: number): () => number {
@@ -100,18 +124,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const workers = options.workers ?? 16;
   const say = options.progress ?? (() => {});
+  if (options.shards.length < 1 || options.shards.length > SOAK_OWNERS)
+    throw new RangeError(`shards: 1 to ${SOAK_OWNERS} (one per owner at most), got ${options.shards.length}`);
 
-  const client = createDocumentClient({ endpoint: options.dynamoEndpoint });
-  await ensureTable(client, options.tableName);
   const clock = new SoakClock(START);
-  const store = new DynamoStore({ client, tableName: options.tableName });
   const playbook = loadPlaybook();
   const mailer = new SimulatorMailer(
     new SesMailer({ client: createSesClient({ endpoint: options.sesUrl }), fromDomain: "acme.example" }),
   );
   const log = { info() {}, warn() {}, error() {} };
-  const real: SendDeps = {
-    store,
+  const common: Omit<SendDeps, "store"> = {
     timers: loggingTimers(log),
     clock,
     log,
@@ -123,9 +145,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       unsubscribeKey: "redial-soak-unsubscribe-key-0001",
     }),
   };
-  // Faults at a steady rate on every port call (store, mailer, timers): fails and delays, seeded.
+  // Faults at a steady rate on every port call (store, mailer, timers): fails and delays, seeded. One
+  // injector for every shard: one stream of draws, as with one table.
   const faults = new Faults(options.faultRate > 0 ? randomFaults(options.seed, options.faultRate) : []);
-  const deps = faults.wrap(real);
+  const shards: Shard[] = await Promise.all(
+    options.shards.map(async ({ dynamoEndpoint, tableName }) => {
+      const client = createDocumentClient({ endpoint: dynamoEndpoint });
+      await ensureTable(client, tableName);
+      const store = new DynamoStore({ client, tableName });
+      return { client, store, deps: faults.wrap({ ...common, store }) };
+    }),
+  );
+  /** Each prospect's shard, by its id: its owner's. */
+  const home = new Map<string, Shard>();
+  const shardOf = (prospectId: string) => {
+    const shard = home.get(prospectId);
+    if (!shard) throw new Error(`no shard holds prospect ${prospectId}`);
+    return shard;
+  };
 
   // ——— the world: prospects, their first contact spread over the first three quarters ———
   const queue: Delivery[] = [];
@@ -139,7 +176,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         : kind < 0.05
           ? `complaint+p${i}@simulator.amazonses.com`
           : `p${i}@soak.example`;
-    const owner = i % OWNERS;
+    const owner = i % SOAK_OWNERS;
+    home.set(`soak:${i}`, shards[owner % shards.length] as Shard);
     return {
       id: `soak:${i}`,
       email,
@@ -195,6 +233,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const report: SoakReport = {
     seed: options.seed,
     prospects: options.prospects,
+    shards: shards.length,
     days: options.days,
     steps: 0,
     deliveries: 0,
@@ -212,6 +251,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   const deliver = async (d: Delivery) => {
     report.deliveries++;
+    const { deps } = shardOf(d.event.prospect.id);
     try {
       const result = await ingest({ webhookId: d.webhookId, event: d.event }, deps);
       if (result.duplicate) report.duplicates++;
@@ -240,20 +280,25 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     queue.splice(lo, 0, d);
   };
 
-  /** Every timer due now, each prospect's in due order, prospects in parallel; again while any came due. */
+  /**
+   * Every timer due now in every shard, each prospect's in due order, prospects in parallel (the
+   * shards' lists interleaved, so every shard is busy); again while any came due.
+   */
   const runTimers = async () => {
     const tried = new Set<string>();
     for (;;) {
-      const due = (await store.listDueTimers(clock.now(), 1_000)).filter(
+      const lists = await Promise.all(shards.map(({ store }) => store.listDueTimers(clock.now(), 1_000)));
+      const due = interleave(lists).filter(
         ({ prospectId, timer }) => !tried.has(`${prospectId}#${timer.id}@${timer.at}`),
       );
       if (due.length === 0) return;
-      const byProspect = new Map<string, typeof due>();
+      const byProspect = new Map<string, DueTimer[]>();
       for (const d of due) byProspect.set(d.prospectId, [...(byProspect.get(d.prospectId) ?? []), d]);
       await pool([...byProspect.values()], workers, async (timers) => {
         for (const { prospectId, timer } of timers) {
           tried.add(`${prospectId}#${timer.id}@${timer.at}`);
           report.timerRuns++;
+          const { deps } = shardOf(prospectId);
           try {
             await runDueTimer({ prospectId, timerId: timer.id, kind: timer.kind }, deps);
           } catch {
@@ -261,11 +306,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           }
         }
       });
+      // SES events name the prospect in a message tag, as in AWS: the handler of its shard takes it.
       for (const event of mailer.drain()) {
         report.sesEvents++;
-        await handleSesEvent(event, deps).catch(() => {
+        const [outcome] = toInternalEvents(parseSesEvent(event));
+        const { deps } = outcome ? shardOf(outcome.prospectId) : (shards[0] as Shard);
+        const results = await handleSesEvent(event, deps).catch(() => {
           report.timerFailures++;
+          return [];
         });
+        // Every simulated event is for a prospect the soak made: "not found" is a routing bug.
+        const lost = results.find((result) => result.found === false);
+        if (lost) throw new Error(`SES event for ${lost.prospectId} reached a shard without that prospect`);
       }
     }
   };
@@ -296,10 +348,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await pool(queue.splice(0), workers, deliver);
     await runTimers();
   }
-  client.destroy();
+  for (const { client } of shards) client.destroy();
   report.faults = faults.hits.length;
   report.wallSeconds = Math.round((Date.now() - started) / 100) / 10;
   return report;
+}
+
+interface Shard {
+  client: ReturnType<typeof createDocumentClient>;
+  store: DynamoStore;
+  deps: SendDeps;
+}
+
+/** [[a1, a2], [b1]] → [a1, b1, a2]: one from each list in turn. */
+function interleave<T>(lists: readonly (readonly T[])[]): T[] {
+  const out: T[] = [];
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  for (let i = 0; i < longest; i++) for (const list of lists) if (i < list.length) out.push(list[i] as T);
+  return out;
 }
 
 /** Business time, moved by the driver only (the dev clock starts at the wall clock; this starts anywhere). */
