@@ -7,23 +7,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { importHarness } from "./harness.ts";
+import { importHarness, type Report } from "./harness.ts";
 
 const EXPORT = readFileSync(
   join(import.meta.dirname, "..", "fixtures", "crm", "hubspot", "export.csv"),
   "utf8",
 );
-
-interface Report {
-  rows: number;
-  valid: number;
-  invalid: Array<{ line: number; reason: string }>;
-  applied: number;
-  recorded: number;
-  duplicates: number;
-  failed: Array<{ line: number; reason: string }>;
-  byRule: Record<string, number>;
-}
 
 describe("POST /v1/imports?source=hubspot, a HubSpot contacts export", async () => {
   const h = await importHarness();

@@ -2,8 +2,13 @@
 import { countRequests } from "@redial/aws";
 import type { Clock } from "@redial/core";
 import { createApp, createLog, loadPlaybook, loggingTimers } from "@redial/functions";
+import type * as z from "zod";
+import type { ImportReport } from "../../packages/functions/src/api/routes/imports.ts";
 import { freshStore } from "../support/dynamo.ts";
 import { IMPORT_NOW } from "./rows.ts";
+
+/** The body POST /v1/imports answers with (the route's own schema). */
+export type Report = z.infer<typeof ImportReport>;
 
 export const API_TOKEN = "test-api-token-0123456789";
 const playbook = loadPlaybook();

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { expectNoViolations } from "../support/check.ts";
-import { importHarness } from "./harness.ts";
+import { importHarness, type Report } from "./harness.ts";
 import { IMPORT_NOW, importFile } from "./rows.ts";
 import { scanTable } from "./table.ts";
 
@@ -14,18 +14,6 @@ const ROWS = Number(process.env.IMPORT_TEST_ROWS || 2_000);
 const DAY_MS = 86_400_000;
 /** DynamoDB Local applies a few hundred rows a second on two cores; generous, as a loaded machine is slower. */
 const IMPORT_TIMEOUT_MS = 30_000 + ROWS * 40;
-
-interface Report {
-  dryRun: boolean;
-  rows: number;
-  valid: number;
-  invalid: Array<{ line: number; reason: string }>;
-  applied: number;
-  recorded: number;
-  duplicates: number;
-  failed: Array<{ line: number; reason: string }>;
-  byRule: Record<string, number>;
-}
 
 describe(`POST /v1/imports, ${ROWS.toLocaleString("en")} rows with 1 % invalid`, async () => {
   const h = await importHarness();
