@@ -20,9 +20,7 @@ import {
   type ImportFormat,
   type ImportOptions,
   type ImportReport,
-  MAX_IMPORT_BYTES,
   planImport,
-  RedialError,
 } from "@redial/core";
 import { loadPlaybook, loggingTimers } from "@redial/functions";
 import { LOCAL_REGION } from "./dynamodb.ts";
@@ -219,8 +217,6 @@ export async function runImport(args: string[], io: ImportIo = processIo()): Pro
   };
   let plan: ReturnType<typeof planImport>;
   try {
-    if (bytes.byteLength > MAX_IMPORT_BYTES)
-      throw new RedialError("too_large", "The file is larger than 64 MiB");
     plan = planImport(bytes, importOptions);
   } catch (error) {
     say(`redial import: ${options.file} refused: ${(error as Error).message}`);
