@@ -18,8 +18,18 @@ import { E2e } from "../support/e2e.ts";
 let runtime: Runtime;
 let api: E2e;
 
+/** Business time starts here whatever today's date (REDIAL_DEV_NOW): every date below is after it. */
+const PINNED = "2026-11-30T12:00:00Z";
+const START = "2026-12-01T15:00:00Z";
+
 beforeAll(async () => {
-  runtime = await startRuntime({ port: 0, dynamoPort: 0, sesPort: 0, env: {}, log: "silent" });
+  runtime = await startRuntime({
+    port: 0,
+    dynamoPort: 0,
+    sesPort: 0,
+    env: { REDIAL_DEV_NOW: PINNED },
+    log: "silent",
+  });
   api = new E2e(runtime, "check");
 }, 120_000);
 
@@ -46,7 +56,7 @@ const table = () => runtime.config.tableName;
 
 /** Tue 1 Dec 2026, 09:00 Chicago: soft noes, a stall, a hostile no, a voicemail, an opt-out. */
 async function scenario() {
-  let now = await api.clock({ to: "2026-12-01T15:00:00Z" });
+  let now = await api.clock({ to: START });
   const no = (id: string, reason = "all_set") =>
     api.event({ type: "call.rejected", occurredAt: now, reason, prospect: prospect(id) });
   expect((await no("check:drip")).decision.rule).toBe("R2");

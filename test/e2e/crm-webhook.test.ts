@@ -52,7 +52,8 @@ beforeAll(async () => {
     port: 0,
     dynamoPort: 0,
     sesPort: 0,
-    env: {},
+    // Business time starts a day before START whatever today's date (REDIAL_DEV_NOW).
+    env: { REDIAL_DEV_NOW: "2027-02-15T15:00:00Z" },
     log: "silent",
     crmWebhook: { url: `http://127.0.0.1:${port}/hooks/redial`, secret: CRM_SECRET },
   });
@@ -142,9 +143,10 @@ describe("the CRM webhook (issue 4)", () => {
     expect(recycled.headers["content-type"]).toBe("application/json");
     expect(verify(recycled)).toBe(recycled.headers["webhook-id"]);
     expect(() => verify(recycled, [DEV_WEBHOOK_SECRET])).toThrow(/No webhook-signature entry matches/);
-    // Signed on the wall clock, although business time is 130 days ahead of it.
+    // Signed on the wall clock; the body's timestamp is business time, pinned and then moved 130 days.
     expect(Math.abs(Number(recycled.headers["webhook-timestamp"]) - Date.now() / 1000)).toBeLessThan(300);
-    expect(Date.parse(recycled.body.timestamp)).toBeGreaterThan(Date.now() + 100 * 86_400_000);
+    expect(Math.abs(Date.parse(recycled.body.timestamp) - recycled.businessAt)).toBeLessThan(60_000);
+    expect(Date.parse(recycled.body.timestamp)).toBeGreaterThan(Date.parse(START) + 100 * 86_400_000);
     expect((await timelineOf("crm:y")).map((e) => e.type)).toContain("webhook.delivered");
 
     // X: exactly 6 attempts, one webhook id and one body, 1 min, 5 min, 30 min, 2 h, 8 h apart.

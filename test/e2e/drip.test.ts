@@ -15,8 +15,17 @@ import type { InboxEmail } from "../support/e2e.ts";
 let runtime: Runtime;
 let delivery = 0;
 
+/** Business time starts here whatever today's date (REDIAL_DEV_NOW): every date below is after it. */
+const PINNED = "2026-11-30T12:00:00Z";
+
 beforeAll(async () => {
-  runtime = await startRuntime({ port: 0, dynamoPort: 0, sesPort: 0, env: {}, log: "silent" });
+  runtime = await startRuntime({
+    port: 0,
+    dynamoPort: 0,
+    sesPort: 0,
+    env: { REDIAL_DEV_NOW: PINNED },
+    log: "silent",
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -105,6 +114,12 @@ function expectFromOwnerWithUnsubscribe(inbox: InboxEmail[]) {
 }
 
 describe("the nurture drip, sent for real through the local SES", () => {
+  it("runs on business time pinned by REDIAL_DEV_NOW, whatever today's date", async () => {
+    const { now } = (await (await fetch(`${runtime.url}/_dev/clock`)).json()) as { now: string };
+    expect(Date.parse(now) - Date.parse(PINNED)).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(now) - Date.parse(PINNED)).toBeLessThan(10 * 60_000);
+  });
+
   it("America/Chicago: exactly the four nurture emails, in business hours, from the owner, with unsubscribe", async () => {
     const { inbox, sent } = await dripScenario(
       { id: "drip:chicago", email: "dana@chicago.example", timezone: "America/Chicago" },

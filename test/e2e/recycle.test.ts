@@ -15,8 +15,18 @@ import { attachmentText, E2e, parseCsv } from "../support/e2e.ts";
 let runtime: Runtime;
 let api: E2e;
 
+/** Business time starts here whatever today's date (REDIAL_DEV_NOW): every date below is after it. */
+const PINNED = "2026-11-30T12:00:00Z";
+const FIRST_CALL = "2026-12-01T15:00:00Z"; // Tue 10:00 EST
+
 beforeAll(async () => {
-  runtime = await startRuntime({ port: 0, dynamoPort: 0, sesPort: 0, env: {}, log: "silent" });
+  runtime = await startRuntime({
+    port: 0,
+    dynamoPort: 0,
+    sesPort: 0,
+    env: { REDIAL_DEV_NOW: PINNED },
+    log: "silent",
+  });
   api = new E2e(runtime, "recycle");
 }, 120_000);
 
@@ -43,7 +53,7 @@ const queued = async (id: string) => (await api.queue()).find((row) => row.prosp
 
 describe("stalls (R5–R7): the callback comes due a little early, with the right prompts", () => {
   it("with a reason: due before 15 May 2027 by the playbook's lead, no 'what will change' prompt (R5)", async () => {
-    await api.clock({ to: "2026-12-01T15:00:00Z" }); // Tue 10:00 EST
+    await api.clock({ to: FIRST_CALL });
     const withReason = await api.event({
       type: "call.stalled",
       occurredAt: "2026-12-01T15:00:00Z",

@@ -2,6 +2,9 @@
  * The local runtime's business clock: real time plus an offset that only grows. Timers, plans, the
  * timeline and the export week read it; the webhook signature window reads the wall clock instead
  * (CONTRACT.md, "Local runtime"), so a CRM's real timestamps keep working after a jump.
+ *
+ * It can start at any instant, past or future (`REDIAL_DEV_NOW`): tests and walk-throughs pin business
+ * time there, so nothing they do depends on today's date. From then on it runs with the wall clock.
  */
 import { type Clock, RedialError } from "@redial/core";
 import { DateTime, Duration } from "luxon";
@@ -12,8 +15,10 @@ export class DevClock implements Clock {
   readonly #wall: Clock;
   #offsetMs = 0;
 
-  constructor(wall: Clock = systemClock) {
+  /** `start`: where business time begins (an ISO 8601 instant with an offset); the wall clock if absent. */
+  constructor(wall: Clock = systemClock, start?: string) {
     this.#wall = wall;
+    if (start !== undefined) this.#offsetMs = parseStart(start).getTime() - wall.now().getTime();
   }
 
   now(): Date {
@@ -71,6 +76,18 @@ export class DevClock implements Clock {
     this.#offsetMs += target.getTime() - now.getTime();
     return this.now();
   }
+}
+
+/** REDIAL_DEV_NOW: an instant with an offset, so "business time" never depends on the machine's zone. */
+function parseStart(text: string): Date {
+  const start = DateTime.fromISO(text, { setZone: true });
+  const hasOffset = /(Z|[+-]\d{2}(:?\d{2})?)$/i.test(text.trim());
+  if (!start.isValid || !hasOffset || start.year < 1970 || start.year > 2999) {
+    throw new Error(
+      `REDIAL_DEV_NOW must be an ISO 8601 instant with an offset from 1970 through 2999, like 2027-01-05T09:00:00Z (got ${JSON.stringify(text)})`,
+    );
+  }
+  return start.toJSDate();
 }
 
 const invalidClock = (path: string, message: string) =>

@@ -2,7 +2,8 @@
  * The environment a deployed function gets (the variables stacks/ set), pointed at a running local
  * runtime instead of AWS, and nothing else from this shell. For running the Lambda bundles in a
  * plain `node` child (test/bundles, the cold-start benchmark). The AWS SDK v3 reads the
- * service-specific endpoints (AWS_ENDPOINT_URL_<SERVICE>) by itself.
+ * service-specific endpoints (AWS_ENDPOINT_URL_<SERVICE>) by itself. A moved clock (libfaketime's
+ * variables) is passed on, so a function shares the clock of the runtime that invokes it.
  */
 import {
   DEV_API_TOKEN,
@@ -31,5 +32,14 @@ export function lambdaEnv(runtime: Runtime): Record<string, string> {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
+    ...movedClock(process.env),
   };
+}
+
+const FAKETIME = /^(LD_PRELOAD|FAKETIME\w*|DONT_FAKE_MONOTONIC)$/;
+
+function movedClock(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => FAKETIME.test(entry[0]) && !!entry[1]),
+  );
 }

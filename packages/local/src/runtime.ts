@@ -121,6 +121,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     dataDir: env.REDIAL_DATA_DIR ? resolve(env.REDIAL_DATA_DIR) : null,
   };
   const log = createLocalLog(options.log ?? logStyle(env.REDIAL_LOG));
+  // Checked before anything starts, so a bad REDIAL_DEV_NOW costs no JVM start.
+  const devClock = new DevClock(systemClock, env.REDIAL_DEV_NOW || undefined);
   // The playbook names the team's zone; REDIAL_TEAM_TIMEZONE overrides it only when set.
   const playbook = loadPlaybook(env.REDIAL_PLAYBOOK || undefined, config.teamTimezone);
 
@@ -143,7 +145,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     );
     stops.push(dynamo.stop, ses.stop);
 
-    const clock = new DevClock();
+    const clock = devClock;
     const client = createDocumentClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION });
     stops.push(async () => client.destroy());
     // The store keeps webhook receipts in real time (its default clock), not on the dev clock.
