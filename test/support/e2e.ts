@@ -48,6 +48,13 @@ export class E2e {
     return (await response.json()) as IngestResult;
   }
 
+  /** Business time now (GET /_dev/clock). */
+  async clockNow(): Promise<string> {
+    const response = await fetch(`${this.runtime.url}/_dev/clock`);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { now: string }).now;
+  }
+
   /** Moves the dev clock (`{ to }` or `{ advance }`), running every timer and job on the way. */
   async clock(move: { to: string } | { advance: string }): Promise<string> {
     const response = await fetch(`${this.runtime.url}/_dev/clock`, {
