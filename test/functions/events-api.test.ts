@@ -303,6 +303,18 @@ describe("G2 over HTTP: an unknown zone is a 202 with a remark, and times come w
     expect(stored?.prospect.timers.every((t) => !("local" in t) && !("zone" in t))).toBe(true);
   });
 
+  it("/openapi.json documents local and zone on actions and on the prospect view's timers", async () => {
+    type Schema = { properties: Record<string, Schema>; items: Schema; required?: string[] };
+    const doc = await body<{ components: { schemas: Record<string, Schema> } }>(
+      h.app.request("/openapi.json"),
+    );
+    const { IngestResult, ProspectView } = doc.components.schemas;
+    const action = IngestResult?.properties.decision?.properties.actions?.items;
+    expect(Object.keys(action?.properties ?? {})).toEqual(expect.arrayContaining(["at", "local", "zone"]));
+    const timer = ProspectView?.properties.prospect?.properties.timers?.items;
+    expect(timer?.required).toEqual(expect.arrayContaining(["at", "local", "zone"]));
+  });
+
   it("R5: a callbackAt in the past is a 202, the callback at the next slot, with a remark", async () => {
     h.setNow("2026-11-16T15:01:00Z");
 
