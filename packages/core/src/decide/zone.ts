@@ -5,7 +5,7 @@
  * else the owner's, else the team's (resolveZone), and the decision names the bad value and the zone
  * used in a remark. Every action then carries its local time in that zone (CONTRACT.md "Local times").
  */
-import { localIso } from "../calendar/local-time.ts";
+import { localAt } from "../calendar/local-time.ts";
 import { isKnownZone, type Owner, type OwnerInput } from "../schemas/event.ts";
 import type { Profile } from "../schemas/prospect.ts";
 import type { Decision } from "./types.ts";
@@ -57,14 +57,11 @@ export function zoneRemarks(
  * and the G2 remarks first (they are about the event itself).
  */
 export function localised(decision: Decision, zone: string, remarks: readonly string[]): Decision {
-  // `local` and `zone` right after `at` in the JSON, where a reader looks for them.
-  const actions = decision.actions.map(({ type, at, ...rest }) => ({
-    type,
-    at,
-    local: localIso(Date.parse(at), zone),
-    zone,
-    ...rest,
-  }));
+  // `local` and `zone` right after `at` in the JSON, where a reader looks for them. Object.assign
+  // onto a literal, not a rest pattern: this runs on every action of every decision.
+  const actions = decision.actions.map((action) =>
+    Object.assign({ type: action.type, at: action.at, local: localAt(action.at, zone), zone }, action),
+  );
   return remarks.length
     ? { ...decision, actions, remarks: [...remarks, ...decision.remarks] }
     : { ...decision, actions };
