@@ -106,6 +106,28 @@ describe("G2: an unknown time zone is not refused; the decision falls back and s
     expect(parse("America/New_York", { id: "rep-1", timezone: ["Europe/Berlin"] }).success).toBe(false);
   });
 
+  it("R13 still re-plans when the zone used changes: a bad prospect zone, the owner moved to Chicago", () => {
+    const first = softNo(MON_10AM, { timezone: undefined, owner: { id: "rep-1", timezone: "Asia/Kolkata" } });
+    const second = event(
+      "prospect.updated",
+      WED_2PM,
+      {},
+      { timezone: MARS, owner: { id: "rep-1", timezone: "America/Chicago" } },
+    );
+    const { last } = chain([first, second]);
+    expect(last.rule).toBe("R13");
+    expect(last.remarks).toEqual(
+      expect.arrayContaining([
+        'timezone "Mars/Olympus" is not an IANA zone: using America/Chicago (the owner\'s) (G2)',
+        "Time zone Asia/Kolkata → America/Chicago: pending timers keep their local time.",
+      ]),
+    );
+    expect(last.actions.map((a) => a.type)).toContain("cancel"); // the moved timers, planned again
+    expect(last.actions.filter((a) => a.type !== "cancel").every((a) => a.zone === "America/Chicago")).toBe(
+      true,
+    );
+  });
+
   it("a new owner with a bad zone does not inherit the previous owner's zone", () => {
     const first = softNo(MON_10AM, { owner: { id: "rep-1", timezone: "Asia/Kolkata" } });
     const second = event("prospect.updated", WED_2PM, {}, { owner: { id: "rep-2", timezone: MARS } });
