@@ -133,6 +133,12 @@ describe("HubSpot app webhooks → canonical events (default mapping)", () => {
     expect(event).toMatchObject({ type: "prospect.updated", prospect: { timezone: "America/New_York" } });
   });
 
+  it("passes a zone no IANA database knows through to the event: G2 falls back and remarks on it", () => {
+    const item = map([propertyChange("hs_timezone", "mars_slash_olympus")])[0];
+    expect(eventOf(item).prospect.timezone).toBe("Mars/Olympus");
+    expect(item?.kind === "event" && item.warnings).toEqual([]);
+  });
+
   it("ignores unmapped properties and values, and events about other objects, saying why", () => {
     const items = map([
       propertyChange("hs_analytics_source", "OFFLINE"),

@@ -85,6 +85,25 @@ describe("planImport", () => {
     });
   });
 
+  it("takes a row whose zone no IANA database knows (G2 falls back and remarks); a zone over 64 characters is refused", () => {
+    const file = bytes(
+      [
+        "type,occurredAt,reason,prospect.id,prospect.timezone,prospect.owner.id,prospect.owner.timezone",
+        "call.rejected,2026-03-10T15:00:00Z,all_set,p1,Mars/Olympus,rep-1,Venus/Maxwell",
+        `call.rejected,2026-03-10T15:00:00Z,all_set,p2,${"x".repeat(65)},,`,
+      ].join("\n"),
+    );
+    const result = plan(file);
+    expect(result.valid.map((r) => r.line)).toEqual([2]);
+    expect(result.invalid.map((r) => r.line)).toEqual([3]);
+    expect(result.invalid[0]?.reason).toMatch(/^prospect\.timezone: /);
+    expect(eventAt(file, result, 0).prospect).toEqual({
+      id: "p1",
+      timezone: "Mars/Olympus",
+      owner: { id: "rep-1", timezone: "Venus/Maxwell" },
+    });
+  });
+
   it("orders the valid rows by occurredAt, then by line: a CRM export newest-first is applied oldest-first", () => {
     const result = plan(
       csv(

@@ -63,6 +63,53 @@ describe("R5: a stall with a date and a reason", () => {
   });
 });
 
+describe("R5: a callbackAt in the past is accepted, with the callback at the next slot and a remark", () => {
+  it("a past date: the callback is due at the next morning slot from now, and the remark says when", () => {
+    const { last } = chain([stall(TUE_1030, "2020-01-01", "Budget approved")]);
+    expect(last.rule).toBe("R5");
+    const callback = only(actionsOf(last, "callback"));
+    expect(callback.at).toBe("2026-11-17T15:30:00Z"); // now: Tue 10:30 EST, inside the morning
+    expect(last.remarks).toContain(
+      "callbackAt 2020-01-01 is in the past: the callback is due at the next slot, " +
+        "2026-11-17T10:30:00-05:00 (America/New_York) (R5)",
+    );
+    expect(actionsOf(last, "email")).toEqual([]); // no keep-warm for a negative wait
+  });
+
+  it("a past date-time keeps its half-day: yesterday afternoon → this afternoon", () => {
+    const { last } = chain([stall(TUE_1030, "2026-11-16T15:00:00-05:00", "Budget approved")]);
+    const callback = only(actionsOf(last, "callback"));
+    expect(callback).toMatchObject({ at: "2026-11-17T18:00:00Z", half: "afternoon" }); // 13:00 EST
+    expect(last.remarks.join("\n")).toMatch(
+      /^callbackAt 2026-11-16T15:00:00-05:00 is in the past: .* 2026-11-17T13:00:00-05:00 \(America\/New_York\) \(R5\)$/m,
+    );
+  });
+
+  it("is judged against now, not occurredAt: a callback that passed while the event was late", () => {
+    // The call was on Nov 10 and asked for Nov 13; the webhook arrives on Nov 17.
+    const late = stall("2026-11-10T10:00:00-05:00", "2026-11-13", "Back from leave");
+    const { last } = chain([late], { now: "2026-11-17T15:30:00Z" });
+    expect(only(actionsOf(last, "callback")).at).toBe("2026-11-17T15:30:00Z");
+    expect(last.remarks.join("\n")).toMatch(/^callbackAt 2026-11-13 is in the past/m);
+  });
+
+  it("today's date is not in the past: no remark", () => {
+    const { last } = chain([stall(TUE_1030, "2026-11-17", "Later today")]);
+    expect(only(actionsOf(last, "callback")).at).toBe("2026-11-17T15:30:00Z");
+    expect(last.remarks.some((r) => r.startsWith("callbackAt"))).toBe(false);
+  });
+
+  it("a callback's local time is in the prospect's zone", () => {
+    const { last } = chain([stall(TUE_1030, "2020-01-01")]);
+    expect(last.rule).toBe("R6");
+    expect(only(actionsOf(last, "callback"))).toMatchObject({
+      local: "2026-11-17T10:30:00-05:00",
+      zone: "America/New_York",
+    });
+    expect(last.remarks.join("\n")).toMatch(/\(R6\)$/m);
+  });
+});
+
 describe("R6: a stall without a reason", () => {
   it("schedules as R5 and prompts the rep to ask what will have changed", () => {
     const { last } = chain([stall(TUE_1030, "2027-05-15")]);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXPECTED_RULE, loadExamples } from "../support/examples.ts";
-import { eventBody, harness, OTHER_SECRET, problem, result, signedHeaders } from "./harness.ts";
+import { body, eventBody, harness, OTHER_SECRET, problem, result, signedHeaders, TOKEN } from "./harness.ts";
 
 type Harness = Awaited<ReturnType<typeof harness>>;
 
@@ -137,11 +137,19 @@ describe("POST /v1/events refuses bad input with problem+json and writes nothing
       send: (h) => h.post(eventBody({}, { id: undefined })),
     },
     {
-      name: "an invalid time zone → 422 at prospect.timezone",
+      // An unknown zone is a 202 with a remark (G2, below); a zone that is not short text is still refused.
+      name: "a time zone longer than 64 characters → 422 at prospect.timezone",
       id: "tz-1",
       status: 422,
       path: "prospect.timezone",
-      send: (h, id) => h.post(eventBody({}, { id, timezone: "America/Atlantis" })),
+      send: (h, id) => h.post(eventBody({}, { id, timezone: `America/${"A".repeat(60)}` })),
+    },
+    {
+      name: "an owner's time zone that is not text → 422 at prospect.owner.timezone",
+      id: "tz-2",
+      status: 422,
+      path: "prospect.owner.timezone",
+      send: (h, id) => h.post(eventBody({}, { id, owner: { id: "rep-1", timezone: 7 } })),
     },
     {
       name: "an impossible date (2026-02-30) → 422 at occurredAt",
@@ -242,5 +250,85 @@ describe("POST /v1/events refuses bad input with problem+json and writes nothing
     const after = await h.store.getProspect("replay-1");
     expect(after?.prospect.version).toBe(before?.prospect.version);
     expect(after?.timeline).toHaveLength(before?.timeline.length ?? -1);
+  });
+});
+
+describe("G2 over HTTP: an unknown zone is a 202 with a remark, and times come with local and zone", () => {
+  const bearer = { authorization: `Bearer ${TOKEN}` };
+
+  it("an event with timezone Mars/Olympus is applied in the owner's zone, named in a remark", async () => {
+    h.setNow("2026-11-16T15:01:00Z");
+
+    const response = await h.post(
+      eventBody(
+        {},
+        { id: "tz-mars", timezone: "Mars/Olympus", owner: { id: "rep-1", timezone: "America/Chicago" } },
+      ),
+    );
+
+    expect(response.status).toBe(202);
+    const answer = await result(response);
+    expect(answer.applied).toBe(true);
+    expect(answer.decision.remarks).toContain(
+      'timezone "Mars/Olympus" is not an IANA zone: using America/Chicago (the owner\'s) (G2)',
+    );
+    expect(answer.decision.actions.length).toBeGreaterThan(0);
+    for (const action of answer.decision.actions) {
+      expect(action).toMatchObject({ zone: "America/Chicago", local: expect.stringMatching(/-06:00$/) });
+      expect(Date.parse(action.local ?? "")).toBe(Date.parse(action.at));
+    }
+    const stored = await h.store.getProspect("tz-mars");
+    expect(stored?.prospect.profile.timezone).toBeUndefined(); // never stored: readers see valid zones only
+    expect(stored?.prospect.profile.owner?.timezone).toBe("America/Chicago");
+  });
+
+  it("GET /v1/prospects/{id}: a Europe/Berlin prospect's pending timers carry local (+01:00 in winter) and zone", async () => {
+    h.setNow("2026-11-16T15:01:00Z");
+    expect((await h.post(eventBody({}, { id: "tz-berlin", timezone: "Europe/Berlin" }))).status).toBe(202);
+
+    const response = await h.app.request("/v1/prospects/tz-berlin", { headers: bearer });
+
+    expect(response.status).toBe(200);
+    const view = await body<{ prospect: { timers: Array<{ at: string; local: string; zone: string }> } }>(
+      response,
+    );
+    expect(view.prospect.timers.length).toBeGreaterThan(0);
+    for (const timer of view.prospect.timers) {
+      expect(timer.zone).toBe("Europe/Berlin");
+      expect(timer.local).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+01:00$/);
+      expect(Date.parse(timer.local)).toBe(Date.parse(timer.at));
+    }
+    // Shown, not stored: the timer items keep their UTC `at` only.
+    const stored = await h.store.getProspect("tz-berlin");
+    expect(stored?.prospect.timers.every((t) => !("local" in t) && !("zone" in t))).toBe(true);
+  });
+
+  it("/openapi.json documents local and zone on actions and on the prospect view's timers", async () => {
+    type Schema = { properties: Record<string, Schema>; items: Schema; required?: string[] };
+    const doc = await body<{ components: { schemas: Record<string, Schema> } }>(
+      h.app.request("/openapi.json"),
+    );
+    const { IngestResult, ProspectView } = doc.components.schemas;
+    const action = IngestResult?.properties.decision?.properties.actions?.items;
+    expect(Object.keys(action?.properties ?? {})).toEqual(expect.arrayContaining(["at", "local", "zone"]));
+    const timer = ProspectView?.properties.prospect?.properties.timers?.items;
+    expect(timer?.required).toEqual(expect.arrayContaining(["at", "local", "zone"]));
+  });
+
+  it("R5: a callbackAt in the past is a 202, the callback at the next slot, with a remark", async () => {
+    h.setNow("2026-11-16T15:01:00Z");
+
+    const response = await h.post(
+      eventBody({ type: "call.stalled", reason: undefined, callbackAt: "2020-01-01" }, { id: "past-cb" }),
+    );
+
+    expect(response.status).toBe(202);
+    const answer = await result(response);
+    const callback = answer.decision.actions.find((a) => a.purpose === "callback");
+    expect(callback).toMatchObject({ at: "2026-11-16T15:01:00Z", local: "2026-11-16T10:01:00-05:00" });
+    expect(answer.decision.remarks).toContain(
+      "callbackAt 2020-01-01 is in the past: the callback is due at the next slot, " +
+        "2026-11-16T10:01:00-05:00 (America/New_York) (R6)",
+    );
   });
 });

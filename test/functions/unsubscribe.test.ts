@@ -109,7 +109,15 @@ describe("POST /u/{token}", () => {
       rule: "R0",
       applied: true,
       at: "2026-11-20T14:00:00.000Z",
-      actions: expect.arrayContaining([{ type: "suppress", at: "2026-11-20T14:00:00Z", email }]),
+      actions: expect.arrayContaining([
+        {
+          type: "suppress",
+          at: "2026-11-20T14:00:00Z",
+          local: "2026-11-20T09:00:00-05:00", // CONTRACT.md "Local times"
+          zone: "America/New_York",
+          email,
+        },
+      ]),
     });
     const list = await body<{ items: Array<{ email: string; reason: string }> }>(
       h.app.request("/v1/suppressions?limit=200", { headers: bearer }),

@@ -16,6 +16,20 @@ import { type FuzzHarness, fuzzHarness, nextWebhookId, SECRET, signed, TOKEN } f
 import type { ApiCase } from "./model.ts";
 import { operatorCase } from "./operator.arb.ts";
 import { validCase } from "./valid.arb.ts";
+import { isZone } from "./values.ts";
+
+interface Timed {
+  at: string;
+  local?: string;
+  zone?: string;
+}
+interface StoredView {
+  prospect: {
+    id: string;
+    profile: { timezone?: string; owner?: { timezone?: string } };
+    timers: Timed[];
+  };
+}
 
 const SEED = Number(process.env.FUZZ_SEED || 20_261_116);
 if (!Number.isSafeInteger(SEED))
@@ -170,7 +184,7 @@ describe("every valid event, however odd, is accepted and reads back", () => {
   });
 
   it(
-    "202, no unhandled error, and GET /v1/prospects/{id} answers the stored prospect",
+    "202, no unhandled error, and GET /v1/prospects/{id} answers the stored prospect (valid zones only)",
     async () => {
       const started = performance.now();
       await fc.assert(
@@ -190,7 +204,18 @@ describe("every valid event, however odd, is accepted and reads back", () => {
           });
           const stored = await read.text();
           expect(read.status, stored.slice(0, 500)).toBe(200);
-          expect((JSON.parse(stored) as { prospect: { id: string } }).prospect.id).toBe(prospectId);
+          const { prospect } = JSON.parse(stored) as StoredView;
+          expect(prospect.id).toBe(prospectId);
+
+          // G2: an unknown zone is accepted but never stored; every time comes with its local time.
+          const { timezone, owner } = prospect.profile;
+          for (const zone of [timezone, owner?.timezone])
+            if (zone !== undefined) expect(isZone(zone), stored.slice(0, 500)).toBe(true);
+          const answer = JSON.parse(text) as { decision: { actions: Timed[] } };
+          for (const timed of [...answer.decision.actions, ...prospect.timers]) {
+            expect(isZone(timed.zone ?? ""), text.slice(0, 500)).toBe(true);
+            expect(Date.parse(timed.local ?? ""), text.slice(0, 500)).toBe(Date.parse(timed.at));
+          }
         }),
         { seed: SEED, numRuns: RUNS.valid },
       );

@@ -24,7 +24,6 @@ import {
   badDate,
   badDateTime,
   badEmail,
-  badZone,
   dateTimeBetween,
   farFutureDateTime,
   farPastDateTime,
@@ -144,7 +143,8 @@ function badValue(kind: Kind): fc.Arbitrary<Json | { raw: string }> {
     case "email":
       return fc.oneof(wrongType("string"), badEmail);
     case "zone":
-      return fc.oneof(wrongType("string"), badZone);
+      // An unknown zone is not a defect (G2 falls back, valid.arb.ts); one that is not short text is.
+      return fc.oneof(wrongType("string"), tooLong(64, 200));
     case "occurredAt":
       return fc.oneof(
         wrongType("string"),

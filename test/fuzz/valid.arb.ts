@@ -1,5 +1,6 @@
 /**
- * Valid events with odd but legal content: any Unicode in free text, every IANA zone, dates from 1970
+ * Valid events with odd but legal content: any Unicode in free text, every IANA zone and zones no IANA
+ * database knows (G2 falls back to the owner's or the team's, with a remark), dates from 1970
  * with any offset, unknown fields (deeply nested ones too), attributes DynamoDB can store, bodies right
  * at the 64 KiB limit. Each must be accepted and the prospect must read back: an accepted event that
  * left an unreadable record behind would break every later event for that prospect.
@@ -8,7 +9,7 @@
 import { RejectionReason } from "@redial/core";
 import fc from "fast-check";
 import { BODY_LIMIT, type Json, nested, printable, utf8Length } from "./model.ts";
-import { dateTimeBetween, VALID_EMAILS, ZONES } from "./values.ts";
+import { dateTimeBetween, unknownZone, VALID_EMAILS, ZONES } from "./values.ts";
 
 const NOW_MS = Date.parse("2026-11-20T12:00:00Z");
 const EPOCH = Date.parse("1970-01-01T00:00:00Z");
@@ -21,6 +22,15 @@ const text = (max: number, min = 0) =>
       fc.string({ unit: "grapheme", minLength: min, maxLength: Math.min(max, 30) }),
     )
     .filter((value) => value.length >= min && value.length <= max);
+
+/**
+ * Reserved keys (`constructor`, `__proto__`) are not valid attributes: CONTRACT.md "Bad attributes on
+ * an opt-out" makes them a 422 (or, on an opt-out, dropped with a remark), so they are no valid case.
+ * Today `{"attributes":{"constructor":{}}}` is a 500 (the document client refuses to marshall it):
+ * that change is not made yet, and the fuzzer's invalid cases are the place to cover it when it is.
+ */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+const notReserved = (key: string) => !RESERVED_KEYS.has(key);
 
 const storableNumber = fc.oneof(
   fc.maxSafeInteger(),
@@ -36,20 +46,22 @@ const { value: storable } = fc.letrec<{ value: Json }>((tie) => ({
     fc.boolean(),
     fc.constant(null),
     fc.array(tie("value"), { maxLength: 4 }),
-    fc.dictionary(
-      text(20, 1).filter((key) => key !== "__proto__"),
-      tie("value"),
-      { maxKeys: 4, noNullPrototype: true },
-    ),
+    fc.dictionary(text(20, 1).filter(notReserved), tie("value"), { maxKeys: 4, noNullPrototype: true }),
   ),
 }));
+
+/** Mostly real zones; one in four unknown, which G2 accepts, remarks on and never stores. */
+const zone = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...ZONES) },
+  { weight: 1, arbitrary: unknownZone },
+);
 
 const owner = fc.record(
   {
     id: text(200, 1),
     email: fc.constantFrom(...VALID_EMAILS),
     name: text(200),
-    timezone: fc.constantFrom(...ZONES),
+    timezone: zone,
   },
   { requiredKeys: ["id"] },
 );
@@ -69,15 +81,14 @@ const prospect = fc.record(
     company: text(300),
     title: text(300),
     phone: text(50),
-    timezone: fc.constantFrom(...ZONES),
+    timezone: zone,
     tier: fc.constantFrom("A", "B", "C"),
     fitsProfile: fc.boolean(),
     owner,
-    attributes: fc.dictionary(
-      text(100, 1).filter((key) => key !== "__proto__"),
-      storable,
-      { maxKeys: 6, noNullPrototype: true },
-    ),
+    attributes: fc.dictionary(text(100, 1).filter(notReserved), storable, {
+      maxKeys: 6,
+      noNullPrototype: true,
+    }),
   },
   { requiredKeys: ["id"] },
 );

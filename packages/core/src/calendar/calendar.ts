@@ -4,6 +4,7 @@
  * only calendar dates are stepped by hand, as day numbers (days.ts).
  */
 import { DateTime, type Zone } from "luxon";
+import { isKnownZone } from "../schemas/event.ts";
 import type { CalendarSettings, DailyWindow } from "../schemas/playbook.ts";
 import type { HalfDay } from "../schemas/prospect.ts";
 import {
@@ -290,13 +291,21 @@ export class Calendar {
 
 export const otherHalf = (half: HalfDay): HalfDay => (half === "morning" ? "afternoon" : "morning");
 
-/** G2: the prospect's zone, else its owner's, else the team's. */
+/**
+ * G2: the prospect's zone, else its owner's, else the team's. A stored profile holds only valid zones
+ * (decide/zone.ts keeps unknown ones out), but a zone is checked here too, so no reader ever builds a
+ * calendar on a name Luxon cannot place.
+ */
 export function resolveZone(
   profile: { timezone?: string | undefined; owner?: { timezone?: string | undefined } | undefined },
   teamZone: string,
 ): string {
-  return profile.timezone ?? profile.owner?.timezone ?? teamZone;
+  return validZone(profile.timezone) ?? validZone(profile.owner?.timezone) ?? teamZone;
 }
+
+/** The name if it is a known IANA zone, else undefined. */
+export const validZone = (zone: string | undefined): string | undefined =>
+  zone !== undefined && isKnownZone(zone) ? zone : undefined;
 
 /**
  * UTC ISO 8601 without zero milliseconds ("2026-11-17T13:00:00Z"). Remembered per instant: plans put

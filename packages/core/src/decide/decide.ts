@@ -16,6 +16,7 @@ import { emailSlot, windowOf } from "./plan.ts";
 import { mergeProfile, newProspect } from "./prospect.ts";
 import { chooseRule, isOptOut } from "./rules/index.ts";
 import { type Decision, type DecisionInput, isInbound, type Plan, type RuleContext } from "./types.ts";
+import { localised, zoneRemarks } from "./zone.ts";
 
 const WEEK_MS = 7 * 86_400_000;
 const MAX_NOTES = 10;
@@ -38,18 +39,20 @@ export function decide(
   const stale = isInbound(input) ? staleEventReason(input.occurredAt, base.lastEventAt) : null;
   // R0 is honoured whenever its event arrives: G6 protects the prospect's state, never a "stop".
   if (stale && !isOptOut(input)) {
-    return apply(contextFor(base, before, input, playbook, now, false), {
-      rule: "G6",
-      applied: false,
-      reason: stale,
-      cancel: "none",
-    });
+    const ctx = contextFor(base, before, input, playbook, now, false);
+    return localised(
+      apply(ctx, { rule: "G6", applied: false, reason: stale, cancel: "none" }),
+      ctx.cal.zone,
+      [],
+    );
   }
   // An old event's profile fields are old too: only the newest event updates the profile.
   const state =
     isInbound(input) && !stale ? { ...base, profile: mergeProfile(base.profile, input.prospect) } : base;
   const ctx = contextFor(state, before, input, playbook, now, options.suppressed ?? false);
-  return apply(ctx, chooseRule(ctx));
+  // G2: an unknown zone in the event is named, with the zone used (decide/zone.ts).
+  const remarks = isInbound(input) && !stale ? zoneRemarks(input.prospect, state.profile, ctx.cal.zone) : [];
+  return localised(apply(ctx, chooseRule(ctx)), ctx.cal.zone, remarks);
 }
 
 function contextFor(

@@ -1,5 +1,6 @@
 import type { ProspectInput } from "../schemas/event.ts";
 import type { Profile, Prospect } from "../schemas/prospect.ts";
+import { ownerToStore, zoneToStore } from "./zone.ts";
 
 /** A prospect Redial has not seen before: tier B and a fit until the CRM says otherwise. */
 export function newProspect(id: string, now: string): Prospect {
@@ -31,10 +32,11 @@ export function mergeProfile(profile: Profile, input: ProspectInput): Profile {
     company: input.company ?? profile.company,
     title: input.title ?? profile.title,
     phone: input.phone ?? profile.phone,
-    timezone: input.timezone ?? profile.timezone,
+    // G2: an unknown zone is not stored (decide/zone.ts); the decision names it in a remark.
+    timezone: zoneToStore(input.timezone, profile.timezone),
     tier: input.tier ?? profile.tier,
     fitsProfile: input.fitsProfile ?? profile.fitsProfile,
-    owner: input.owner ?? profile.owner,
+    owner: input.owner ? ownerToStore(input.owner, profile.owner) : profile.owner,
     attributes: input.attributes ? { ...profile.attributes, ...input.attributes } : profile.attributes,
   };
   // Absent stays absent (not `undefined`), so stored items and API answers list only known fields.

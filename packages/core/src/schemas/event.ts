@@ -14,7 +14,7 @@ export type Tier = z.infer<typeof Tier>;
  * few hundred exist), so junk input cannot grow the set.
  */
 const knownZones = new Set<string>();
-const isKnownZone = (zone: string) => {
+export const isKnownZone = (zone: string) => {
   if (knownZones.has(zone)) return true;
   const valid = IANAZone.isValidZone(zone);
   if (valid) knownZones.add(zone);
@@ -26,6 +26,16 @@ export const TimeZone = z
   .min(1)
   .max(64)
   .refine(isKnownZone, { message: "Not a known IANA time zone" });
+
+/**
+ * A zone as a CRM sends it: any short text. CRM data is typed by people, so an unknown zone is not a
+ * 422 (CONTRACT.md "Where the prospect is"): G2 falls back to the owner's zone, then the team's, the
+ * decision says so in a remark, and the stored profile keeps only valid zones (decide/zone.ts).
+ */
+export const ZoneInput = z
+  .string()
+  .max(64)
+  .describe("An IANA time zone. An unknown one is kept out of the profile and named in a remark (G2).");
 
 /** A date-time with an explicit offset (`Z` or `±hh:mm`), so no event is read in the wrong zone. */
 export const DateTime = z.iso.datetime({ offset: true });
@@ -60,6 +70,14 @@ export const Owner = z.object({
   timezone: TimeZone.optional().describe("The rep's zone; used when the prospect's is unknown (G2)."),
 });
 export type Owner = z.infer<typeof Owner>;
+
+/** The owner as an event carries it: the same fields, with a zone that may be unknown (G2). */
+export const OwnerInput = Owner.extend({
+  timezone: ZoneInput.optional().describe(
+    "The rep's zone; used when the prospect's is unknown (G2). An unknown one falls back to the team's.",
+  ),
+});
+export type OwnerInput = z.infer<typeof OwnerInput>;
 
 /**
  * What DynamoDB can store in a profile's attributes, checked up front so an event that cannot be
@@ -119,10 +137,10 @@ export const ProspectInput = z.object({
   company: z.string().max(300).optional(),
   title: z.string().max(300).optional(),
   phone: z.string().max(50).optional(),
-  timezone: TimeZone.optional(),
+  timezone: ZoneInput.optional(),
   tier: Tier.optional(),
   fitsProfile: z.boolean().optional(),
-  owner: Owner.optional(),
+  owner: OwnerInput.optional(),
   attributes: z.record(z.string().max(100), z.unknown()).superRefine(storable).optional(),
 });
 export type ProspectInput = z.infer<typeof ProspectInput>;

@@ -158,6 +158,14 @@ export const ActionType = z.enum(["email", "call", "recycle", "suppress", "cance
 export const Action = z.object({
   type: ActionType,
   at: DateTime.describe("UTC"),
+  local: z
+    .string()
+    .optional()
+    .describe("The same instant with the prospect's UTC offset, e.g. 2027-01-05T08:00:00+01:00 (G2)."),
+  zone: z
+    .string()
+    .optional()
+    .describe("The IANA zone `local` is in: the prospect's, else the owner's, else the team's."),
   timerId: z.string().optional(),
   purpose: z.literal("callback").optional().describe("Set on a call the prospect asked for (R5–R7)."),
   sequence: z.string().optional(),

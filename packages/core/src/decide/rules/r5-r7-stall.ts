@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { toUtcIso } from "../../calendar/calendar.ts";
+import { localIso } from "../../calendar/local-time.ts";
 import type { HalfDay } from "../../schemas/prospect.ts";
 import { recycleTimer, sequenceTimers } from "../plan.ts";
 import type { Plan, RuleContext, RuleId } from "../types.ts";
@@ -54,12 +55,21 @@ export function stalled(ctx: RuleContext, stall: Stall, streak: number): Plan {
   const rule: RuleId = streak >= stalls.askRealPossibilityAt ? "R7" : stall.callbackReason ? "R5" : "R6";
 
   const keepWarm = intervalMs > callback.keepWarmAfterDays * DAY_MS;
+  const past = isPast(ctx, stall.callbackAt, callbackAt);
   return {
     rule,
     status: "callback_scheduled",
     cancel: "all",
     counters: { stallStreak: streak },
     notes: stall.callbackReason ? [`Callback reason: ${stall.callbackReason}`] : [],
+    ...(past
+      ? {
+          remarks: [
+            `callbackAt ${stall.callbackAt} is in the past: the callback is due at the next slot, ` +
+              `${localIso(slot.start.toMillis(), ctx.cal.zone)} (${ctx.cal.zone}) (${rule})`,
+          ],
+        }
+      : {}),
     timers: [
       ...(keepWarm ? sequenceTimers(ctx, callback.keepWarmSequence, rule, ctx.occurredAt, slot.start) : []),
       {
@@ -75,9 +85,22 @@ export function stalled(ctx: RuleContext, stall: Stall, streak: number): Plan {
   };
 }
 
+/**
+ * "In the past" is against now, not the event's occurredAt: a callback that was still ahead when the
+ * call ended but has passed by the time the event arrives (a late webhook, an import) cannot be kept
+ * either, and occurredAt is never after now. A bare date is past once its whole local day is: a
+ * callback asked for "today" is kept today when a slot is left.
+ */
+function isPast(ctx: RuleContext, value: string, at: DateTime): boolean {
+  if (DATE_ONLY.test(value)) return value < (ctx.now.toISODate() ?? "");
+  return at < ctx.now;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
 /** A bare date means that day's morning in the prospect's zone; a date-time keeps its half-day. */
 function parseCallbackAt(ctx: RuleContext, value: string): { at: DateTime; half: HalfDay } {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+  if (DATE_ONLY.test(value)) {
     const day = DateTime.fromISO(value, { zone: ctx.cal.tz });
     return { at: ctx.cal.halfWindow(day, "morning").start, half: "morning" };
   }
