@@ -1,1 +1,4 @@
 export * from "./calendar.ts";
+export * from "./holidays.ts";
+export * from "./place.ts";
+export * from "./prospect-calendar.ts";

@@ -32,6 +32,9 @@ export function mergeProfile(profile: Profile, input: ProspectInput): Profile {
     title: input.title ?? profile.title,
     phone: input.phone ?? profile.phone,
     timezone: input.timezone ?? profile.timezone,
+    country: input.country ?? profile.country,
+    // A region belongs to its country: a new country without a region drops the old region.
+    region: input.region ?? (input.country && input.country !== profile.country ? undefined : profile.region),
     tier: input.tier ?? profile.tier,
     fitsProfile: input.fitsProfile ?? profile.fitsProfile,
     owner: input.owner ?? profile.owner,
