@@ -147,6 +147,11 @@ describe("G2: regional holidays (date-holidays, 2031)", () => {
     expect(isHoliday({ country: "DE", region: "BE" }, "2031-01-06")).toBe(false);
   });
 
+  it("a region the library does not list gets the country's national holidays", () => {
+    expect(isHoliday({ country: "GB", region: "ZZZ" }, "2031-12-25")).toBe(true);
+    expect(isHoliday({ country: "GB", region: "ZZZ" }, "2031-12-24")).toBe(false);
+  });
+
   it("substitute days count: GB-SCT's St Andrew's Day falls on a Sunday, Monday 1 December is off", () => {
     expect(isHoliday({ country: "GB", region: "SCT" }, "2031-12-01")).toBe(true);
   });

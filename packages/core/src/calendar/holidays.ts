@@ -22,6 +22,8 @@ interface Span {
 
 /** One Holidays instance per country and region: building one parses that country's rules. */
 const libraries = new Map<string, Holidays>();
+/** ~200 countries and their ~3,000 subdivisions at most; past that, start over. */
+const MAX_LIBRARIES = 5_000;
 /** Spans per "GB-SCT:2031". Bounded: a few hundred places × a few years; past that, start over. */
 const spansMemo = new Map<string, readonly Span[]>();
 const MAX_SPANS = 5_000;
@@ -33,7 +35,7 @@ function libraryFor(country: string, region: string | undefined): Holidays {
     library = region ? new Holidays(country, region) : new Holidays(country);
     // A region the library does not know leaves it uninitialised: the country's national days then.
     if (region && !library.getStates(country)?.[region]) library = new Holidays(country);
-    if (libraries.size >= MAX_SPANS) libraries.clear();
+    if (libraries.size >= MAX_LIBRARIES) libraries.clear();
     libraries.set(key, library);
   }
   return library;
