@@ -2,6 +2,27 @@
 export const DECIDE_RUNS = 5;
 export const DECIDE_RUN_MS = 1_000;
 export const DECIDE_VARIANTS = 2_000;
+/**
+ * G2: the varied mix's prospects live in 10 countries (some with a region), each in its own zone, so
+ * decide() skips real holidays of 10 calendars; the mix's ~7 weeks from mid-November cross
+ * Thanksgiving, Christmas, the new year and Epiphany.
+ */
+export const BENCH_PLACES = [
+  { country: "US", timezone: "America/New_York" },
+  { country: "GB", region: "ENG", timezone: "Europe/London" },
+  { country: "DE", region: "BY", timezone: "Europe/Berlin" },
+  { country: "FR", timezone: "Europe/Paris" },
+  { country: "IN", timezone: "Asia/Kolkata" },
+  { country: "JP", timezone: "Asia/Tokyo" },
+  { country: "BR", region: "SP", timezone: "America/Sao_Paulo" },
+  { country: "AU", region: "NSW", timezone: "Australia/Sydney" },
+  { country: "CA", region: "ON", timezone: "America/Toronto" },
+  { country: "ES", region: "MD", timezone: "Europe/Madrid" },
+] as const;
+export const placeName = (place: { country: string; region?: string }) =>
+  place.region ? `${place.country}-${place.region}` : place.country;
+/** Cold decisions: this many fresh years, each decided once per place after forgetting every year. */
+export const COLD_YEARS = 40;
 export const CLIENTS = 16;
 export const ROUNDS = 5;
 export const EVENTS_PER_CLIENT = 32;

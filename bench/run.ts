@@ -23,7 +23,9 @@
  *
  * BENCH_ONLY=cold-start runs only (6), against its own local runtime, and writes
  * bench/results/cold-start.json and cold-start.md (latest.* are left as they are). BENCH_ONLY=import
- * runs (2)'s raw baseline and (7), and writes bench/results/import.json and import.md.
+ * runs (2)'s raw baseline and (7), and writes bench/results/import.json and import.md. BENCH_ONLY=decide
+ * runs (1)'s decide() measures, warm and cold (G2 holidays of a year not yet seen), and writes
+ * bench/results/decide.json and decide.md.
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -36,7 +38,14 @@ import {
   type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { countRequests } from "@redial/aws";
-import { type DecisionInput, decide, InboundEvent, type Prospect, splitTemplates } from "@redial/core";
+import {
+  type DecisionInput,
+  decide,
+  InboundEvent,
+  type Prospect,
+  resetHolidayMemo,
+  splitTemplates,
+} from "@redial/core";
 import { loadPlaybook, readTemplateSources, webhookHeaders } from "@redial/functions";
 import { DEV_WEBHOOK_SECRET, type Runtime, startRuntime } from "@redial/local";
 import { Liquid } from "liquidjs";
@@ -45,7 +54,9 @@ import { loadTemplates } from "../packages/functions/src/templates.ts";
 import { loadExamples } from "../test/support/examples.ts";
 import { benchColdStart, COLD_START_RUNS, type ColdStartResults, coldStartRows } from "./cold-start.ts";
 import {
+  BENCH_PLACES,
   CLIENTS,
+  COLD_YEARS,
   concurrently,
   DECIDE_RUN_MS,
   DECIDE_RUNS,
@@ -55,6 +66,8 @@ import {
   log,
   median,
   pad,
+  percentile,
+  placeName,
   ROUNDS,
   round2,
   TARGETS,
@@ -75,6 +88,8 @@ async function main() {
   const decideRuns = benchDecide(exampleBodies);
   log(`decide() over ${DECIDE_VARIANTS} variants: ${DECIDE_RUNS} runs of ${DECIDE_RUN_MS} ms`);
   const variedRuns = benchDecide(exampleBodies, DECIDE_VARIANTS);
+  log(`decide() cold: ${COLD_YEARS} fresh years × ${BENCH_PLACES.length} places`);
+  const decideCold = benchDecideCold(exampleBodies);
   // ——— template rendering (issue 3) ———
   log(`template rendering: ${DECIDE_RUNS} runs of ${DECIDE_RUN_MS} ms`);
   const renderRuns = benchRender();
@@ -156,12 +171,13 @@ async function main() {
         target: TARGETS.decidePerSecond,
       },
       decideVaried: {
-        inputs: `the same mix at ${DECIDE_VARIANTS} different times and in 5 zones (${DECIDE_VARIANTS * 12} decisions per pass)`,
+        inputs: `the same mix at ${DECIDE_VARIANTS} different times in ${BENCH_PLACES.length} countries (${BENCH_PLACES.map(placeName).join(", ")}; ${DECIDE_VARIANTS * 12} decisions per pass)`,
         runs: variedRuns.runs.map(Math.round),
         medianPerSecond: Math.round(median(variedRuns.runs)),
         raw: perSecondOf("InboundEvent.parse() of the same events (zod validation)", variedRuns.rawRuns),
         target: TARGETS.decidePerSecond,
       },
+      decideCold,
       // ——— template rendering (issue 3) ———
       render: {
         inputs: "every template the playbook uses, for a full prospect and one with only the owner's name",
@@ -216,22 +232,16 @@ async function main() {
 function benchDecide(bodies: string[], variants = 1): { runs: number[]; rawRuns: number[] } {
   const playbook = loadPlaybook();
   const firsts = bodies.map((body) => InboundEvent.parse(JSON.parse(body)));
-  const zones = [
-    "America/New_York",
-    "America/Chicago",
-    "America/Los_Angeles",
-    "Europe/Paris",
-    "Asia/Kolkata",
-  ];
   const mix: { before: Prospect | null; input: DecisionInput; now: Date }[] = [];
   for (let v = 0; v < variants; v++) {
-    // With variants, every event happens at its own minute (37 min apart, over ~5 years of dates) in
-    // one of five zones, so the calendar's memoised instants and strings see real variety, not repeats.
+    // With variants, every event happens at its own minute (37 min apart, over ~7 weeks) in one of
+    // ten countries (BENCH_PLACES: zone, country, region), so the calendar's memoised instants and
+    // strings see real variety, not repeats, and G2 skips ten countries' holidays.
     const shift = v * 37 * 60_000;
     for (const first of firsts) {
       const occurredAt = new Date(Date.parse(first.occurredAt) + shift).toISOString();
       const prospect =
-        variants > 1 ? { ...first.prospect, timezone: zones[v % zones.length] } : first.prospect;
+        variants > 1 ? { ...first.prospect, ...BENCH_PLACES[v % BENCH_PLACES.length] } : first.prospect;
       const input = { ...first, occurredAt, prospect } as InboundEvent;
       const now =
         variants > 1 ? new Date(Date.parse(occurredAt) + 3_600_000) : new Date("2026-12-01T12:00:00Z");
@@ -251,6 +261,87 @@ function benchDecide(bodies: string[], variants = 1): { runs: number[]; rawRuns:
     mix.length,
     1_500,
   );
+}
+
+/**
+ * G2 cold: the first decision of a year no decision has seen yet, so its holidays (and those of the
+ * years its plan reaches) come from date-holidays, not the memo. Every pass forgets every year
+ * (resetHolidayMemo), then decides each example event once per place in a fresh year (2101, 2102, …):
+ * the first decision of a place is the cold one; the others of the same place and year are warm
+ * again, as in production. Reports the cold decisions alone, timed one by one.
+ */
+function benchDecideCold(bodies: string[]) {
+  const playbook = loadPlaybook();
+  const firsts = bodies.map((body) => InboundEvent.parse(JSON.parse(body)));
+  const coldMs: number[] = [];
+  for (let y = 0; y < COLD_YEARS; y++) {
+    resetHolidayMemo();
+    for (const place of BENCH_PLACES) {
+      const first = firsts[y % firsts.length] as InboundEvent;
+      const occurred = new Date(Date.parse(first.occurredAt));
+      occurred.setUTCFullYear(2101 + y);
+      const input = {
+        ...first,
+        occurredAt: occurred.toISOString(),
+        prospect: { ...first.prospect, ...place },
+      };
+      const start = performance.now();
+      decide(null, input as InboundEvent, playbook, new Date(occurred.getTime() + 3_600_000));
+      coldMs.push(performance.now() - start);
+    }
+  }
+  const medianMs = median(coldMs);
+  return {
+    inputs: `the first decision of a fresh year (2101–${2100 + COLD_YEARS}) in each of ${BENCH_PLACES.length} places (${BENCH_PLACES.map(placeName).join(", ")}), memo reset before each year`,
+    decisions: coldMs.length,
+    medianMs: round2(medianMs),
+    p95Ms: round2(
+      percentile(
+        [...coldMs].sort((a, b) => a - b),
+        0.95,
+      ),
+    ),
+    medianPerSecond: Math.round(1000 / medianMs),
+  };
+}
+export type DecideCold = ReturnType<typeof benchDecideCold>;
+
+/** BENCH_ONLY=decide: section 1's decide() measures alone (warm and cold), beside latest.*. */
+function decideOnly() {
+  const exampleBodies = loadExamples().map((example) => example.body);
+  log(`decide(): ${DECIDE_RUNS} runs of ${DECIDE_RUN_MS} ms`);
+  const plain = benchDecide(exampleBodies);
+  log(`decide() over ${DECIDE_VARIANTS} variants in ${BENCH_PLACES.map(placeName).join(", ")}`);
+  const varied = benchDecide(exampleBodies, DECIDE_VARIANTS);
+  log(`decide() cold: ${COLD_YEARS} fresh years × ${BENCH_PLACES.length} places`);
+  const cold = benchDecideCold(exampleBodies);
+  const results = {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown"}`,
+    decide: { runs: plain.runs.map(Math.round), medianPerSecond: Math.round(median(plain.runs)) },
+    decideVaried: {
+      inputs: `the same mix at ${DECIDE_VARIANTS} different times in ${BENCH_PLACES.length} countries (${BENCH_PLACES.map(placeName).join(", ")})`,
+      runs: varied.runs.map(Math.round),
+      medianPerSecond: Math.round(median(varied.runs)),
+    },
+    decideCold: cold,
+    target: TARGETS.decidePerSecond,
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, "decide.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const markdown = `# Redial decide()
+
+${results.generatedAt} · ${results.cpu} · Node ${results.node}
+
+| measure | median | runs | target |
+|---|---:|---|---|
+| \`decide()\` alone, decisions/s (one core, example-event mix) | ${fmt(results.decide.medianPerSecond)} | ${results.decide.runs.map(fmt).join(", ")} | ≥ ${fmt(results.target)} |
+| \`decide()\` alone, ${results.decideVaried.inputs} | ${fmt(results.decideVaried.medianPerSecond)} | ${results.decideVaried.runs.map(fmt).join(", ")} | ≥ ${fmt(results.target)} |
+| \`decide()\` cold (G2 holidays not yet computed): ${cold.inputs}, ms per decision | ${cold.medianMs} (p95 ${cold.p95Ms}) | ${cold.decisions} decisions | |
+`;
+  writeFileSync(join(RESULTS_DIR, "decide.md"), markdown);
+  process.stdout.write(`\n${markdown}`);
 }
 
 /**
@@ -480,7 +571,8 @@ async function importOnly() {
 }
 
 if (process.env.BENCH_ONLY === "cold-start") await coldStartOnly();
+else if (process.env.BENCH_ONLY === "decide") decideOnly();
 else if (process.env.BENCH_ONLY === "import") await importOnly();
 else if (process.env.BENCH_ONLY)
-  throw new Error(`BENCH_ONLY must be cold-start or import (got ${process.env.BENCH_ONLY})`);
+  throw new Error(`BENCH_ONLY must be cold-start, import or decide (got ${process.env.BENCH_ONLY})`);
 else await main();

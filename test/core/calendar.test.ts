@@ -1,9 +1,9 @@
-import { Calendar, resolveZone, toUtcIso } from "@redial/core";
+import { prospectCalendar, resolveZone, toUtcIso } from "@redial/core";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { playbook } from "../support/core.ts";
 
-const cal = (zone: string) => new Calendar(zone, playbook.calendar);
+const cal = (zone: string) => prospectCalendar({ timezone: zone }, playbook);
 const utc = (dt: DateTime) => toUtcIso(dt);
 const at = (iso: string) => DateTime.fromISO(iso, { setZone: true });
 

@@ -207,6 +207,23 @@ describe("HubSpot workflows → canonical events", () => {
     expect(item.warnings).toEqual([expect.stringMatching(/^email "not an address" left out/)]);
   });
 
+  it("G2: maps country and region when the team names their properties; a country name is left out", () => {
+    const custom = {
+      ...settings,
+      fields: { ...settings.fields, country: "iso_country", region: "iso_region" },
+    };
+    const [item] = map(
+      { ...call, email: "dana@northwind.example", iso_country: "gb", iso_region: "GB-SCT" },
+      custom,
+    );
+    if (item?.kind !== "event") throw new Error("expected an event");
+    expect(item.event.prospect).toMatchObject({ country: "GB", region: "SCT" });
+    const [named] = map({ ...call, email: "dana@northwind.example", iso_country: "Germany" }, custom);
+    if (named?.kind !== "event") throw new Error("expected an event");
+    expect(named.event.prospect.country).toBeUndefined();
+    expect(named.warnings).toEqual([expect.stringMatching(/^country "Germany" left out/)]);
+  });
+
   it("skips a workflow body with no contact, naming contactId", () => {
     const { contactId: _c, ...noContact } = call;
     expect(map(noContact)[0]).toMatchObject({ kind: "skipped", errors: [{ path: "contactId" }] });

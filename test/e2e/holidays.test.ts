@@ -43,7 +43,8 @@ function holidaysOf(place: Place): Set<string> {
 const HOLIDAYS = new Map(PLACES.map((place) => [place.name, holidaysOf(place)]));
 const own = (place: Place) => HOLIDAYS.get(place.name) ?? new Set<string>();
 
-const isWorkday = (place: Place, date: DateTime) => date.weekday <= 5 && !own(place).has(date.toISODate() ?? "");
+const isWorkday = (place: Place, date: DateTime) =>
+  date.weekday <= 5 && !own(place).has(date.toISODate() ?? "");
 
 interface Case {
   id: string;
@@ -70,7 +71,12 @@ function cases(): Case[] {
       let before = day.minus({ days: 1 });
       while (!isWorkday(place, before)) before = before.minus({ days: 1 });
       if (before.year !== YEAR) continue;
-      all.push({ id: `foreign:${place.name}:${date}`, place, at: before.set({ hour: 10 }), foreignHoliday: date });
+      all.push({
+        id: `foreign:${place.name}:${date}`,
+        place,
+        at: before.set({ hour: 10 }),
+        foreignHoliday: date,
+      });
     }
   }
   return all.sort((a, b) => a.at.toMillis() - b.at.toMillis());
@@ -80,7 +86,13 @@ let runtime: Runtime;
 let api: E2e;
 
 beforeAll(async () => {
-  runtime = await startRuntime({ port: 0, dynamoPort: 0, sesPort: 0, env: { REDIAL_DEV_NOW: PINNED }, log: "silent" });
+  runtime = await startRuntime({
+    port: 0,
+    dynamoPort: 0,
+    sesPort: 0,
+    env: { REDIAL_DEV_NOW: PINNED },
+    log: "silent",
+  });
   api = new E2e(runtime, "holidays");
 }, 120_000);
 
@@ -98,51 +110,50 @@ describe("G2: the public holidays of where the prospect is, for 2031", () => {
     expect(own(PLACES[3] as Place).has("2031-01-06")).toBe(false);
   });
 
-  it(
-    "no email and no call on a prospect's own holiday; another country's holiday is an ordinary day",
-    async () => {
-      const walk = cases();
-      expect(walk.filter((c) => !c.foreignHoliday).length).toBeGreaterThan(40);
-      expect(walk.filter((c) => c.foreignHoliday).length).toBeGreaterThan(40);
+  it("no email and no call on a prospect's own holiday; another country's holiday is an ordinary day", async () => {
+    const walk = cases();
+    expect(walk.filter((c) => !c.foreignHoliday).length).toBeGreaterThan(40);
+    expect(walk.filter((c) => c.foreignHoliday).length).toBeGreaterThan(40);
 
-      for (const c of walk) {
-        const now = Date.parse(await api.clockNow());
-        if (c.at.toMillis() > now) await api.clock({ to: c.at.toUTC().toISO() ?? "" });
-        const { decision } = await api.event({
-          type: "call.rejected",
-          occurredAt: c.at.toUTC().toISO(),
-          reason: "not_interested",
-          prospect: {
-            id: c.id,
-            email: `${c.id.replace(/\W/g, "-")}@example.com`,
-            firstName: "Ana",
-            country: c.place.country,
-            ...(c.place.region ? { region: c.place.region } : {}),
-            timezone: c.place.timezone,
-            owner: { id: "rep-7", email: "wendy@acme.example", name: "Wendy Ward" },
-          },
-        });
-        expect(decision.rule, c.id).toBe("R2");
-        const planned = decision.actions.filter((a) => a.type === "email" || a.type === "call");
-        expect(planned.map((a) => a.type).sort(), c.id).toEqual(["call", "email"]);
-        for (const action of planned) {
-          expect(own(c.place).has(localDate(action.at, c.place.timezone)), `${c.id}: ${action.type} at ${action.at}`).toBe(false);
-        }
-        const note = planned.find((a) => a.type === "email");
-        if (c.foreignHoliday) expect(localDate(note?.at ?? "", c.place.timezone), c.id).toBe(c.foreignHoliday);
+    for (const c of walk) {
+      const now = Date.parse(await api.clockNow());
+      if (c.at.toMillis() > now) await api.clock({ to: c.at.toUTC().toISO() ?? "" });
+      const { decision } = await api.event({
+        type: "call.rejected",
+        occurredAt: c.at.toUTC().toISO(),
+        reason: "not_interested",
+        prospect: {
+          id: c.id,
+          email: `${c.id.replace(/\W/g, "-")}@example.com`,
+          firstName: "Ana",
+          country: c.place.country,
+          ...(c.place.region ? { region: c.place.region } : {}),
+          timezone: c.place.timezone,
+          owner: { id: "rep-7", email: "wendy@acme.example", name: "Wendy Ward" },
+        },
+      });
+      expect(decision.rule, c.id).toBe("R2");
+      const planned = decision.actions.filter((a) => a.type === "email" || a.type === "call");
+      expect(planned.map((a) => a.type).sort(), c.id).toEqual(["call", "email"]);
+      for (const action of planned) {
+        expect(
+          own(c.place).has(localDate(action.at, c.place.timezone)),
+          `${c.id}: ${action.type} at ${action.at}`,
+        ).toBe(false);
       }
+      const note = planned.find((a) => a.type === "email");
+      if (c.foreignHoliday) expect(localDate(note?.at ?? "", c.place.timezone), c.id).toBe(c.foreignHoliday);
+    }
 
-      // Every note and retry call comes due and runs; what was sent is checked against the same oracle.
-      await api.clock({ advance: "P10D" });
-      for (const c of walk) {
-        const { timeline } = await api.prospect(c.id);
-        const sent = timeline.filter((entry) => entry.type === "email.sent");
-        expect(sent, c.id).toHaveLength(1);
-        const day = localDate(sent[0]?.at ?? "", c.place.timezone);
-        expect(own(c.place).has(day), `${c.id}: sent on ${day}`).toBe(false);
-        if (c.foreignHoliday) expect(day, c.id).toBe(c.foreignHoliday);
-      }
-    },
-    600_000,
-  );
+    // Every note and retry call comes due and runs; what was sent is checked against the same oracle.
+    await api.clock({ advance: "P10D" });
+    for (const c of walk) {
+      const { timeline } = await api.prospect(c.id);
+      const sent = timeline.filter((entry) => entry.type === "email.sent");
+      expect(sent, c.id).toHaveLength(1);
+      const day = localDate(sent[0]?.at ?? "", c.place.timezone);
+      expect(own(c.place).has(day), `${c.id}: sent on ${day}`).toBe(false);
+      if (c.foreignHoliday) expect(day, c.id).toBe(c.foreignHoliday);
+    }
+  }, 600_000);
 });

@@ -8,10 +8,10 @@ import { isKnownZone } from "../schemas/event.ts";
 import type { CalendarSettings, DailyWindow } from "../schemas/playbook.ts";
 import type { HalfDay } from "../schemas/prospect.ts";
 import {
+  DAY_MS,
   type Day,
   dateOf,
   dayOf,
-  dayOfIso,
   minutesOf,
   NOON,
   parseClock,
@@ -19,6 +19,8 @@ import {
   type WallTime,
   weekdayOf,
 } from "./days.ts";
+import type { HolidayLookup } from "./holidays.ts";
+import type { Place } from "./place.ts";
 import { zoneFor } from "./zone.ts";
 
 /** A search for the next slot never looks further than this; a playbook with no open day fails loudly. */
@@ -45,21 +47,13 @@ const instantsIn = (zone: string) => {
   return instants;
 };
 
-/** Holidays and business weekdays, prepared once per playbook, not per decision (a Calendar is). */
-interface Prepared {
-  holidays: ReadonlySet<Day>;
-  /** Indexed by ISO weekday. */
-  businessWeekdays: readonly boolean[];
-}
-const prepared = new WeakMap<CalendarSettings, Prepared>();
-const prepare = (settings: CalendarSettings): Prepared => {
-  let ready = prepared.get(settings);
+/** Business weekdays, indexed by ISO weekday, prepared once per playbook, not per decision (a Calendar is). */
+const weekdaysOf = new WeakMap<CalendarSettings, readonly boolean[]>();
+const businessWeekdays = (settings: CalendarSettings): readonly boolean[] => {
+  let ready = weekdaysOf.get(settings);
   if (!ready) {
-    ready = {
-      holidays: new Set(settings.holidays.map(dayOfIso)),
-      businessWeekdays: Array.from({ length: 8 }, (_, weekday) => settings.businessDays.includes(weekday)),
-    };
-    prepared.set(settings, ready);
+    ready = Array.from({ length: 8 }, (_, weekday) => settings.businessDays.includes(weekday));
+    weekdaysOf.set(settings, ready);
   }
   return ready;
 };
@@ -70,16 +64,29 @@ export class Calendar {
   readonly tz: Zone;
   private readonly inZone: { zone: Zone };
   private readonly instants: Map<number, DateTime>;
+  /** Where the prospect is, when the calendar was built for one (prospect-calendar.ts). */
+  readonly place: Place | undefined;
   private readonly settings: CalendarSettings;
-  private readonly prepared: Prepared;
+  private readonly businessWeekdays: readonly boolean[];
+  private readonly holidays: HolidayLookup;
+  /** The holidays of the year last asked about: a search for a slot stays in one year or two. */
+  private yearFirst = 0;
+  private yearEnd = 0;
+  private yearHolidays: ReadonlySet<Day> = new Set();
 
-  constructor(zone: string, settings: CalendarSettings) {
+  /**
+   * `holidays` are those of the prospect's place (holidays.ts `holidaysFor`), asked for one year at a
+   * time, lazily: a plan that never reaches next year never computes it.
+   */
+  constructor(zone: string, settings: CalendarSettings, holidays: HolidayLookup, place?: Place) {
     this.zone = zone;
     this.tz = zoneFor(zone);
     this.inZone = { zone: this.tz };
     this.instants = instantsIn(zone);
     this.settings = settings;
-    this.prepared = prepare(settings);
+    this.businessWeekdays = businessWeekdays(settings);
+    this.holidays = holidays;
+    this.place = place;
   }
 
   /** The instant as local time in this calendar's zone. */
@@ -93,8 +100,9 @@ export class Calendar {
     return dt.setZone(this.tz);
   }
 
+  /** G2: whether the local date of `day` is a holiday where the prospect is. */
   isHoliday(day: DateTime): boolean {
-    return this.prepared.holidays.has(dayOf(this.local(day)));
+    return this.isHolidayDate(dayOf(this.local(day)));
   }
 
   isBusinessDay(day: DateTime): boolean {
@@ -253,7 +261,17 @@ export class Calendar {
   }
 
   private isBusinessDate(date: Day): boolean {
-    return this.prepared.businessWeekdays[weekdayOf(date)] === true && !this.prepared.holidays.has(date);
+    return this.businessWeekdays[weekdayOf(date)] === true && !this.isHolidayDate(date);
+  }
+
+  private isHolidayDate(date: Day): boolean {
+    if (date < this.yearFirst || date >= this.yearEnd) {
+      const year = new Date(date * DAY_MS).getUTCFullYear();
+      this.yearFirst = Date.UTC(year, 0, 1) / DAY_MS;
+      this.yearEnd = Date.UTC(year + 1, 0, 1) / DAY_MS;
+      this.yearHolidays = this.holidays(year);
+    }
+    return this.yearHolidays.has(date);
   }
 
   private nextBusinessDate(from: Day): Day {

@@ -10,7 +10,7 @@
  * event, where the stored address and zone are certain. Nothing may ever go to a stopped prospect.
  */
 import { DateTime } from "luxon";
-import { Calendar, resolveZone } from "../calendar/calendar.ts";
+import { prospectCalendar } from "../calendar/prospect-calendar.ts";
 import type { Playbook } from "../schemas/playbook.ts";
 import { isTerminal } from "../schemas/prospect.ts";
 import { allSends } from "./sends.ts";
@@ -25,8 +25,8 @@ export function checkSendGuardrails(snapshot: ProspectSnapshot, playbook: Playbo
 
   // G1: the first applied change that stopped the prospect; nothing may be sent after it.
   const stopped = snapshot.timeline.find((entry) => entry.applied && isTerminal(entry.status));
-  const zone = resolveZone(prospect.profile, playbook.team.timezone);
-  const cal = new Calendar(zone, playbook.calendar);
+  const cal = prospectCalendar(prospect.profile, playbook);
+  const zone = cal.zone;
   const { days, start, end } = playbook.sendWindow;
   // The newest change a CRM event applied (internal events and timers carry no webhook id).
   const lastCrmChange = snapshot.timeline.findLast((e) => e.applied && e.webhookId && e.kind === "event");

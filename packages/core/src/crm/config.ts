@@ -52,6 +52,10 @@ export const CrmFields = z.object({
   phone: z.string().min(1).optional(),
   /** An IANA zone (HubSpot's `america_slash_new_york` form is understood too). */
   timezone: z.string().min(1).optional(),
+  /** G2: an ISO 3166-1 alpha-2 code (`GB`); not mapped by default (CRMs often hold a country name). */
+  country: z.string().min(1).optional(),
+  /** G2: an ISO 3166-2 subdivision (`SCT` or `GB-SCT`); not mapped by default. */
+  region: z.string().min(1).optional(),
   /** Values A, B or C. */
   tier: z.string().min(1).optional(),
   /** true/false. */

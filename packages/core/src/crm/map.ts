@@ -55,6 +55,8 @@ export const PROFILE_KEYS = [
   "title",
   "phone",
   "timezone",
+  "country",
+  "region",
   "tier",
   "fitsProfile",
   "owner",
@@ -92,6 +94,8 @@ export function prospectFrom(
     title: first(fields.title),
     phone: first(fields.phone),
     timezone: ianaZone(first(fields.timezone)),
+    country: first(fields.country),
+    region: first(fields.region),
     tier: first(fields.tier)?.toUpperCase(),
     fitsProfile: booleanOf(first(fields.fitsProfile)),
   };

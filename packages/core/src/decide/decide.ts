@@ -4,7 +4,8 @@
  * dates. Rules R0–R13 live one per file in ./rules; the planning side of the guardrails in ./guardrails.
  */
 import { DateTime } from "luxon";
-import { Calendar, isoUtc, resolveZone, toUtcIso } from "../calendar/calendar.ts";
+import { isoUtc, toUtcIso } from "../calendar/calendar.ts";
+import { prospectCalendar } from "../calendar/prospect-calendar.ts";
 import { RedialError } from "../errors.ts";
 import type { Playbook } from "../schemas/playbook.ts";
 import type { Action, Outcome, Prospect, Timer } from "../schemas/prospect.ts";
@@ -63,7 +64,7 @@ function contextFor(
   nowDate: Date,
   suppressed: boolean,
 ): RuleContext {
-  const cal = new Calendar(resolveZone(state.profile, playbook.team.timezone), playbook.calendar);
+  const cal = prospectCalendar(state.profile, playbook);
   // Both instants in the prospect's zone from the start, so no later step has to convert them.
   const now = DateTime.fromMillis(nowDate.getTime(), { zone: cal.tz });
   const occurred = DateTime.fromMillis(Date.parse(input.occurredAt), { zone: cal.tz });

@@ -34,6 +34,9 @@ export function mergeProfile(profile: Profile, input: ProspectInput): Profile {
     phone: input.phone ?? profile.phone,
     // G2: an unknown zone is not stored (decide/zone.ts); the decision names it in a remark.
     timezone: zoneToStore(input.timezone, profile.timezone),
+    country: input.country ?? profile.country,
+    // A region belongs to its country: a new country without a region drops the old region.
+    region: input.region ?? (input.country && input.country !== profile.country ? undefined : profile.region),
     tier: input.tier ?? profile.tier,
     fitsProfile: input.fitsProfile ?? profile.fitsProfile,
     owner: input.owner ? ownerToStore(input.owner, profile.owner) : profile.owner,

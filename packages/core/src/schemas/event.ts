@@ -2,6 +2,7 @@
  * The inbound event of CONTRACT.md: the one canonical shape every CRM webhook is mapped to.
  * Defined once here; the API validates with it and publishes it in /openapi.json.
  */
+import { getCountry } from "countries-and-timezones";
 import { IANAZone } from "luxon";
 import * as z from "zod";
 
@@ -36,6 +37,33 @@ export const ZoneInput = z
   .string()
   .max(64)
   .describe("An IANA time zone. An unknown one is kept out of the profile and named in a remark (G2).");
+
+/**
+ * Where the prospect is (CONTRACT.md "Where the prospect is"): an ISO 3166-1 alpha-2 code, any case in,
+ * uppercase stored. Known codes only (the tz database's country list), so a typo is a 422, not a
+ * prospect silently on the team's holidays.
+ */
+export const Country = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((code) => /^[A-Z]{2}$/.test(code) && getCountry(code) !== null, {
+    error: (issue) => `Not an ISO 3166-1 alpha-2 country code: ${JSON.stringify(issue.input)}`,
+  });
+
+/**
+ * The subdivision part of ISO 3166-2 (`BY` of `DE-BY`, `SCT` of `GB-SCT`); a full `DE-BY` is read as
+ * `BY`. Checked for shape only: a valid subdivision the holiday library does not list is not the
+ * prospect's fault, and G2 then applies the country's national holidays (docs/decisions.md).
+ */
+export const Region = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .overwrite((code) => code.replace(/^[A-Z]{2}-/, ""))
+  .refine((code) => /^[A-Z0-9]{1,3}$/.test(code), {
+    error: (issue) => `Not an ISO 3166-2 subdivision code: ${JSON.stringify(issue.input)}`,
+  });
 
 /** A date-time with an explicit offset (`Z` or `±hh:mm`), so no event is read in the wrong zone. */
 export const DateTime = z.iso.datetime({ offset: true });
@@ -138,6 +166,8 @@ export const ProspectInput = z.object({
   title: z.string().max(300).optional(),
   phone: z.string().max(50).optional(),
   timezone: ZoneInput.optional(),
+  country: Country.optional().describe("ISO 3166-1 alpha-2, e.g. GB: whose public holidays G2 skips."),
+  region: Region.optional().describe("ISO 3166-2 subdivision, e.g. SCT (GB-SCT): regional holidays (G2)."),
   tier: Tier.optional(),
   fitsProfile: z.boolean().optional(),
   owner: OwnerInput.optional(),

@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 import { CrmSettings } from "../crm/config.ts";
-import { TimeZone } from "./event.ts";
+import { Country, TimeZone } from "./event.ts";
 
 const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected a local time HH:MM");
 const Weekdays = z.array(z.number().int().min(1).max(7)).min(1);
@@ -19,10 +19,42 @@ const Span = z
   .object({ start: Clock, end: Clock })
   .refine((w) => w.start < w.end, { message: "start must be before end", path: ["end"] });
 
+/** date-holidays' kinds of day (https://github.com/commenthol/date-holidays#types-of-holidays). */
+export const HolidayType = z.enum(["public", "bank", "school", "optional", "observance"]);
+export type HolidayType = z.infer<typeof HolidayType>;
+
+const HolidayDates = z.array(z.iso.date()).default([]);
+
+/** G2 for one country: dates to add or drop, and which kinds of holiday count there. */
+const CountryHolidays = z.object({
+  extraHolidays: HolidayDates,
+  ignoreHolidays: HolidayDates,
+  /** Replaces `calendar.holidayTypes` for this country. */
+  types: z.array(HolidayType).min(1).optional(),
+});
+export type CountryHolidays = z.infer<typeof CountryHolidays>;
+
 export const CalendarSettings = z.object({
   businessDays: Weekdays,
   halfDays: z.object({ morning: Span, afternoon: Span }),
-  holidays: z.array(z.iso.date()),
+  /**
+   * G2: the public holidays of the prospect's country and region come from date-holidays, for any
+   * year (calendar/holidays.ts); only these kinds count.
+   */
+  holidayTypes: z.array(HolidayType).min(1).default(["public", "bank"]),
+  /** Team-wide local dates with no calls and no email, whatever the prospect's country. */
+  extraHolidays: HolidayDates,
+  /** Team-wide local dates that are business days even where they are a holiday. */
+  ignoreHolidays: HolidayDates,
+  /** Per ISO country code: dates to add or drop there, and the kinds of holiday that count there. */
+  countries: z.record(Country, CountryHolidays).default({}),
+  /** The single US list of before December 2026: refused, so an old playbook is not silently ignored. */
+  holidays: z
+    .never({
+      error:
+        "calendar.holidays is gone: holidays come from the prospect's country (G2); list team-wide additions in calendar.extraHolidays",
+    })
+    .optional(),
 });
 export type CalendarSettings = z.infer<typeof CalendarSettings>;
 
@@ -45,7 +77,11 @@ export type Sequence = z.infer<typeof Sequence>;
 
 export const Playbook = z
   .object({
-    team: z.object({ timezone: TimeZone }),
+    team: z.object({
+      timezone: TimeZone,
+      /** G2: whose holidays apply when neither the prospect's country, phone nor zone tells. */
+      country: Country.default("US"),
+    }),
     calendar: CalendarSettings,
     sendWindow: DailyWindow,
     preferredWindow: DailyWindow,

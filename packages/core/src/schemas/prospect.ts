@@ -4,7 +4,7 @@
  * once and writes it once, guarded by `version`.
  */
 import * as z from "zod";
-import { DateTime, Owner, RejectionReason, Tier, TimeZone } from "./event.ts";
+import { Country, DateTime, Owner, Region, RejectionReason, Tier, TimeZone } from "./event.ts";
 
 export const Status = z.enum([
   "new",
@@ -32,6 +32,8 @@ export const Profile = z.object({
   title: z.string().optional(),
   phone: z.string().optional(),
   timezone: TimeZone.optional(),
+  country: Country.optional(),
+  region: Region.optional(),
   tier: Tier,
   fitsProfile: z.boolean(),
   owner: Owner.optional(),

@@ -6,7 +6,8 @@
  * "unknown" and never sends again. A throttled provider defers the send; it is never dropped.
  */
 import { DateTime } from "luxon";
-import { Calendar, resolveZone, toUtcIso } from "../calendar/calendar.ts";
+import { toUtcIso } from "../calendar/calendar.ts";
+import { prospectCalendar } from "../calendar/prospect-calendar.ts";
 import { RedialError } from "../errors.ts";
 import type { IngestDeps } from "../ingest/ingest.ts";
 import type { Mailer, OutgoingEmail, SendRecord } from "../ports.ts";
@@ -219,7 +220,7 @@ async function record(
 
 /** The first slot of the timer's window at least `delayMs` from now (a retry, never a drop). */
 function laterSlot(prospect: Prospect, timer: Timer, now: Date, playbook: Playbook, delayMs: number): string {
-  const cal = new Calendar(resolveZone(prospect.profile, playbook.team.timezone), playbook.calendar);
+  const cal = prospectCalendar(prospect.profile, playbook);
   const window =
     playbook.sequences[timer.sequence ?? ""]?.window === "preferred"
       ? playbook.preferredWindow

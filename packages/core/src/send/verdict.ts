@@ -4,7 +4,7 @@
  * checked again by the claim itself (Store.claimSend), at the last possible moment.
  */
 import { DateTime } from "luxon";
-import { Calendar, resolveZone } from "../calendar/calendar.ts";
+import { prospectCalendar } from "../calendar/prospect-calendar.ts";
 import { emailBlocker } from "../decide/guardrails/g1-email-allowed.ts";
 import type { Playbook } from "../schemas/playbook.ts";
 import type { Prospect, Timer } from "../schemas/prospect.ts";
@@ -37,7 +37,7 @@ export function sendVerdict(prospect: Prospect, timer: Timer, playbook: Playbook
     return { kind: "drop", rule: "G7", reason: "the next call is already due: the drip stops there (G7)" };
   }
 
-  const cal = new Calendar(resolveZone(prospect.profile, playbook.team.timezone), playbook.calendar);
+  const cal = prospectCalendar(prospect.profile, playbook);
   const now = DateTime.fromMillis(nowDate.getTime(), { zone: cal.tz });
   const window =
     playbook.sequences[timer.sequence ?? ""]?.window === "preferred"
