@@ -54,6 +54,7 @@ export function afterSend(prospect: Prospect, timer: Timer, outcome: SendOutcome
     sequence: timer.sequence,
     step: timer.step,
     template: timer.template,
+    ...(timer.plannedAt ? { plannedAt: timer.plannedAt } : {}),
     ...(sent ? { detail: `SES MessageId ${outcome.messageId}` } : {}),
   };
   const timeline: TimelineEntry = {
