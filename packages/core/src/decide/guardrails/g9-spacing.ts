@@ -80,3 +80,41 @@ export function spaceEmails(
 }
 
 const plannedOf = (timer: Timer) => timer.plannedAt ?? timer.at;
+
+/**
+ * G9 at send time: a step deferred to `moved.at` pushes the later pending steps of its drip (same
+ * sequence, same cycle) so each stays as many business days behind the one before as the playbook
+ * planned. Returns only the timers that move; timers without `plannedAt` (stored before it) stay.
+ */
+export function respaceFollowers(
+  cal: Calendar,
+  timers: readonly Timer[],
+  moved: Timer,
+  reslot: (timer: Timer, earliest: DateTime) => DateTime,
+): Timer[] {
+  const step = moved.step;
+  if (step === undefined) return [];
+  const followers = timers
+    .filter(
+      (t) =>
+        t.kind === "email" &&
+        t.id !== moved.id &&
+        t.sequence === moved.sequence &&
+        t.cycle === moved.cycle &&
+        (t.step ?? 0) > step,
+    )
+    .sort((a, b) => (a.step ?? 0) - (b.step ?? 0));
+  const out: Timer[] = [];
+  let before = moved;
+  for (const timer of followers) {
+    if (!before.plannedAt || !timer.plannedAt) break;
+    const late = cal.businessDaysBetween(DateTime.fromISO(before.plannedAt), DateTime.fromISO(before.at));
+    const earliest = reslot(timer, cal.addBusinessDays(DateTime.fromISO(timer.plannedAt), late)).toMillis();
+    before = timer;
+    if (earliest > Date.parse(timer.at)) {
+      before = { ...timer, at: isoUtc(earliest) };
+      out.push(before);
+    }
+  }
+  return out;
+}
