@@ -1,6 +1,7 @@
 import { Calendar, decide, type Prospect, parsePlaybook, sendVerdict, type Timer } from "@redial/core";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
+import { apart, nextAllowed } from "../../packages/core/src/decide/guardrails/g9-spacing.ts";
 import { actionsOf, chain, event, fire, only, playbook, playbookText, softNo } from "../support/core.ts";
 
 const MON_10AM = "2026-11-16T10:00:00-05:00";
@@ -273,5 +274,27 @@ describe("G8 and G9 at send time (sendVerdict)", () => {
     const capped = { ...prospect, recentEmails: ["2026-11-16T14:00:00Z", "2026-11-16T20:00:00Z"] };
     const verdict = sendVerdict(capped, timer, playbook, new Date("2026-11-17T13:00:00Z"));
     expect(verdict).toMatchObject({ kind: "drop", rule: "G8" });
+  });
+});
+
+describe("G9's min gap: the pairwise check planning uses agrees with 'the same local time n business days later'", () => {
+  it("on 5,000 seeded pairs over two years (weekends, holidays, DST) in New York and Paris", () => {
+    let seed = 20261207;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    for (const zone of ["America/New_York", "Europe/Paris"]) {
+      const cal = new Calendar(zone, playbook.calendar);
+      for (let i = 0; i < 2_500; i++) {
+        const a = Date.UTC(2026, 0, 1) + Math.round((random() * 730 * 86_400_000) / 60_000) * 60_000;
+        const b = a + Math.round((random() * 6 * 86_400_000) / 60_000) * 60_000;
+        const gap = 1 + Math.floor(random() * 3);
+        const [from, to] = [DateTime.fromMillis(a, { zone }), DateTime.fromMillis(b, { zone })];
+        expect(apart(cal, from, to, gap), `${from.toISO()} → ${to.toISO()}, ${gap}`).toBe(
+          b >= nextAllowed(cal, a, gap),
+        );
+      }
+    }
   });
 });

@@ -44,7 +44,9 @@ export function freshEmails(
   const kept: Timer[] = [];
   const remarks: string[] = [];
   for (const email of emails) {
-    const reason = staleReason(cal, playbook, email, DateTime.fromISO(email.at));
+    // On time (the common case): fresh without a calendar computation.
+    const reason =
+      email.at === email.plannedAt ? null : staleReason(cal, playbook, email, DateTime.fromISO(email.at));
     if (reason) remarks.push(reason);
     else kept.push(email);
   }

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { type Calendar, isoUtc } from "../../calendar/calendar.ts";
+import { minutesOf } from "../../calendar/days.ts";
 import type { Timer } from "../../schemas/prospect.ts";
 import { capEmails } from "./g3-frequency-cap.ts";
 
@@ -15,6 +16,20 @@ import { capEmails } from "./g3-frequency-cap.ts";
  */
 export function nextAllowed(cal: Calendar, sentAt: number, minGap: number): number {
   return cal.addBusinessDays(DateTime.fromMillis(sentAt), minGap).toMillis();
+}
+
+/**
+ * Whether `later` is at least `minGap` business days after `earlier` (`later >= nextAllowed(earlier)`),
+ * without building the instant: count the business dates in between, and on the boundary date compare
+ * wall-clock times. Planning checks every pair of emails; Luxon's fromObject is the costly call.
+ */
+export function apart(cal: Calendar, earlier: DateTime, later: DateTime, minGap: number): boolean {
+  if (minGap === 0) return true;
+  const days = cal.businessDaysBetween(earlier, later);
+  if (days !== minGap) return days > minGap;
+  // On the minGap-th business date itself, or on a closed day after it.
+  if (!cal.isBusinessDay(later)) return true;
+  return minutesOf(cal.local(later)) >= minutesOf(cal.local(earlier));
 }
 
 export interface SpacingOptions {
@@ -38,15 +53,17 @@ export function spaceEmails(
 ): Timer[] {
   const { cal, minGapBusinessDays: gap, perProspectPer7Days: cap, reslot } = options;
   const taken = history.map((iso) => Date.parse(iso));
-  const freeAfter = new Map<number, number>(); // sent at → earliest next, memoised (a Luxon call each)
-  const allowedAfter = (at: number) => {
-    let free = freeAfter.get(at);
-    if (free === undefined) {
-      free = nextAllowed(cal, at, gap);
-      freeAfter.set(at, free);
+  const locals = new Map<number, DateTime>(); // instant → local time, memoised
+  const local = (at: number) => {
+    let dt = locals.get(at);
+    if (!dt) {
+      dt = DateTime.fromMillis(at, { zone: cal.tz });
+      locals.set(at, dt);
     }
-    return free;
+    return dt;
   };
+  const fits = (a: number, b: number) =>
+    a <= b ? apart(cal, local(a), local(b), gap) : apart(cal, local(b), local(a), gap);
   const out: Timer[] = [];
   const placed = new Map<string, Timer>(); // sequence#step → the email as placed
   const ordered = [...emails].sort(
@@ -55,15 +72,16 @@ export function spaceEmails(
   for (const email of ordered) {
     let at = Date.parse(email.at);
     const before = email.step ? placed.get(`${email.sequence}#${email.step - 1}`) : undefined;
-    if (before?.plannedAt && email.plannedAt) {
+    // A step before it that went out as planned (late by 0 business days) moves nothing.
+    if (before?.plannedAt && email.plannedAt && before.at !== before.plannedAt) {
       const late = cal.businessDaysBetween(DateTime.fromISO(before.plannedAt), DateTime.fromISO(before.at));
       const kept = reslot(email, cal.addBusinessDays(DateTime.fromISO(email.plannedAt), late)).toMillis();
       if (kept > at) at = kept;
     }
     for (let guard = 0; guard < 100; guard++) {
-      const clash = taken.filter((t) => (t <= at ? at < allowedAfter(t) : t < allowedAfter(at)));
+      const clash = taken.filter((t) => !fits(t, at));
       if (clash.length) {
-        at = reslot(email, DateTime.fromMillis(Math.max(...clash.map(allowedAfter)))).toMillis();
+        at = reslot(email, DateTime.fromMillis(nextAllowed(cal, Math.max(...clash), gap))).toMillis();
         continue;
       }
       const [capped] = capEmails([{ ...email, at: isoUtc(at) }], taken.map(isoUtc), cap, reslot);
