@@ -182,6 +182,14 @@ describe("G8 at plan time: a moment-bound step too late for its words is skipped
     expect(threeLate.remarks.join(" ")).toMatch(/3 business day\(s\) late, more than 2: skipped \(G8\)/);
   });
 
+  it("a new time zone (R13) moves the planned time with the timer: same local time, so no false lateness", () => {
+    const state = chain([softNo("2026-11-16T15:00:00Z")]).state; // the note: Tue 08:00 New York
+    const update = event("prospect.updated", "2026-11-16T16:00:00Z", {}, { timezone: "America/Los_Angeles" });
+    const d = decide(state, update, playbook, new Date("2026-11-16T16:00:00Z"));
+    const note = only(d.next.timers.filter((t) => t.kind === "email"));
+    expect(note).toMatchObject({ at: "2026-11-17T16:00:00Z", plannedAt: "2026-11-17T16:00:00Z" }); // 08:00 LA
+  });
+
   it("only momentBound sequences: without the flag the late note goes out", () => {
     const unbound = parsePlaybook(playbookText.replace(/momentBound: true/g, "momentBound: false"));
     const d = decide(null, softNo(YEAR_AGO), unbound, new Date(NOW));
