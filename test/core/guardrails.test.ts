@@ -1,4 +1,12 @@
-import { Calendar, decide, type Prospect, parsePlaybook, sendVerdict, type Timer } from "@redial/core";
+import {
+  Calendar,
+  decide,
+  type Prospect,
+  parsePlaybook,
+  sendVerdict,
+  type Timer,
+  timelineEntry,
+} from "@redial/core";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { apart, nextAllowed } from "../../packages/core/src/decide/guardrails/g9-spacing.ts";
@@ -157,6 +165,8 @@ describe("G8 at plan time: a moment-bound step too late for its words is skipped
     const remark = only(d.remarks.filter((r) => r.includes("G8")));
     expect(remark).toContain("bad-time-note was planned for 2025-11-18T13:00:00Z"); // Tue 08:00 EST
     expect(remark).toContain("would go out 2026-11-17T15:00:00Z");
+    // …and on the prospect's timeline, with the decision.
+    expect(timelineEntry(d, { at: new Date(NOW), type: "call.rejected" }).remarks).toContain(remark);
   });
 
   it("an imported voicemail from last year: no voicemail-followup (R8), the next call still planned", () => {

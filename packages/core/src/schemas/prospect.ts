@@ -192,6 +192,8 @@ export const TimelineEntry = z.object({
   version: z.number().int(),
   status: Status,
   note: z.string().optional(),
+  /** What the guardrails changed in the plan and why (G1, G7, G8: a step skipped, with its times). */
+  remarks: z.array(z.string()).optional(),
   actions: z.array(Action),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
