@@ -343,6 +343,26 @@ describe("the email runner's guardrails at send time (DynamoDB Local)", () => {
     expect(pending(after.prospect)?.at).toBe("2026-11-18T13:00:00Z");
   });
 
+  it("a deferred step moves the later steps of its drip so they keep their spacing (G9)", async () => {
+    const { store, clock, emails, run, read } = await arrange();
+    clock.set("2026-11-18T03:00:00Z"); // Tuesday 22:00 in New York: deferred to Wednesday, 1 business day late
+
+    await run();
+
+    const after = await read();
+    const pendingEmails = after.prospect.timers.filter((t) => t.kind === "email");
+    const [, second] = emails;
+    const moved = pendingEmails.find((t) => t.id === second?.id);
+    expect(second?.at).toBe("2026-12-01T13:00:00Z"); // nurture-2 was planned for Tue 1 Dec 08:00
+    expect(moved?.at).toBe("2026-12-02T13:00:00Z"); // one business day later, as nurture-1 now is
+    expect(after.sends.at(-1)?.reason).toMatch(
+      /later steps keep their spacing \(G9\): nurture-2 → 2026-12-02/,
+    );
+    // The due index (TIMER# items) moved too: the runner finds nurture-2 at its new time.
+    const due = await store.listDueTimers(new Date("2026-12-31T00:00:00Z"), 10);
+    expect(due.find((d) => d.timer.id === second?.id)?.timer.at).toBe("2026-12-02T13:00:00Z");
+  });
+
   it("defers a send over the per-prospect cap (2 emails in 7 days) to when the cap frees up (G3)", async () => {
     const { store, clock, mailer, run, read, pending } = await arrange();
     const now = clock.now();

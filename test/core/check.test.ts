@@ -1,7 +1,7 @@
 /**
  * The invariant checker (issue 6), pure: snapshots built by the real decide(), ingest's timeline
  * entries and the send path's afterSend(), exactly as the store would hold them, pass; each invariant
- * (I1–I5) catches a violation crafted into an otherwise correct snapshot, and only that invariant.
+ * (I1–I7) catches a violation crafted into an otherwise correct snapshot, and only that invariant.
  */
 import {
   afterSend,
@@ -13,8 +13,10 @@ import {
   emptySnapshot,
   type InvariantId,
   isoUtc,
+  type Playbook,
   type Prospect,
   type ProspectSnapshot,
+  parsePlaybook,
   type ReceiptSummary,
   resultOf,
   type SendClaim,
@@ -25,7 +27,7 @@ import {
   timelineEntry,
 } from "@redial/core";
 import { describe, expect, it } from "vitest";
-import { event, playbook, softNo } from "../support/core.ts";
+import { event, playbook, playbookText, softNo } from "../support/core.ts";
 
 /**
  * One prospect as the store keeps it, driven like the runtime drives it: CRM events through decide()
@@ -33,6 +35,10 @@ import { event, playbook, softNo } from "../support/core.ts";
  * afterSend with a claim, calls and recycles through decide()).
  */
 class Sim {
+  readonly book: Playbook;
+  constructor(book: Playbook = playbook) {
+    this.book = book;
+  }
   prospect: Prospect | null = null;
   timeline: TimelineEntry[] = [];
   claims: SendClaim[] = [];
@@ -44,7 +50,7 @@ class Sim {
   event(input: Extract<DecisionInput, { prospect: unknown }>, at = input.occurredAt) {
     const now = new Date(at);
     const webhookId = `wh-${++this.#webhooks}`;
-    const decision = decide(this.prospect, input, playbook, now, { suppressed: this.suppression !== null });
+    const decision = decide(this.prospect, input, this.book, now, { suppressed: this.suppression !== null });
     this.#commit(decision.next, timelineEntry(decision, { at: now, type: input.type, webhookId }));
     const result = resultOf(input.prospect.id, webhookId, decision);
     this.receipts.push({
@@ -70,7 +76,7 @@ class Sim {
       else {
         const now = new Date(timer.at);
         const input = { type: "timer.due" as const, occurredAt: timer.at, timerId: timer.id };
-        const decision = decide(this.#prospect, input, playbook, now);
+        const decision = decide(this.#prospect, input, this.book, now);
         this.#commit(decision.next, timelineEntry(decision, { at: now, type: `timer.${timer.kind}` }));
       }
     }
@@ -79,7 +85,7 @@ class Sim {
   #send(timer: Timer) {
     const prospect = this.#prospect;
     const now = new Date(timer.at);
-    const verdict = sendVerdict(prospect, timer, playbook, now);
+    const verdict = sendVerdict(prospect, timer, this.book, now);
     if (verdict.kind === "send") {
       const messageId = `ses-${++this.#messages}`;
       this.claims.push({ timerId: timer.id, claimedAt: isoUtc(now.getTime()), messageId });
@@ -190,7 +196,7 @@ describe("correct snapshots pass", () => {
     const orphan = { ...emptySnapshot("ghost"), receipts: [receiptFor("ghost")] };
     const report = await checkAll([good, orphan], playbook);
     expect(report.prospects).toBe(1);
-    expect(countByInvariant(report.violations)).toEqual({ I1: 0, I2: 0, I3: 0, I4: 0, I5: 1 });
+    expect(countByInvariant(report.violations)).toEqual({ I1: 0, I2: 0, I3: 0, I4: 0, I5: 1, I6: 0, I7: 0 });
   });
 });
 
@@ -321,7 +327,13 @@ describe("I2: no email to a suppressed address or a stopped prospect, none outsi
 
   it("a send before a later CRM event is not judged by today's zone: that event may have changed it", () => {
     // The note went out before the second "no", whose profile fields may have moved the prospect.
-    expect(invariantsOf(onSaturday((sent) => sent[0] as TimelineEntry))).toEqual([]);
+    // (Moved two months past its planned time, the note now breaks I7 and I6; this test is about I2.)
+    expect(
+      messagesOf(
+        onSaturday((sent) => sent[0] as TimelineEntry),
+        "I2",
+      ),
+    ).toEqual([]);
   });
 
   it("a send after the prospect opted out", () => {
@@ -436,5 +448,81 @@ describe("I5: every accepted webhook id has its effect", () => {
 
     const ghost = { ...emptySnapshot("ghost"), receipts: [receiptFor("ghost")] };
     expect(messagesOf(ghost, "I5")[0]).toMatch(/names prospect ghost, which does not exist/);
+  });
+});
+
+/** The whole drip sent, the send of `pick` (and its claim) moved to `at`. */
+function moveSend(pick: (sent: TimelineEntry[]) => TimelineEntry, at: string): ProspectSnapshot {
+  const sim = wholeCycle();
+  sim.advance("2027-03-01T00:00:00Z");
+  const snapshot = sim.snapshot();
+  const moved = pick(sends(snapshot));
+  const timerId = moved.actions[0]?.timerId;
+  return {
+    ...snapshot,
+    timeline: snapshot.timeline.map((e) => (e === moved ? { ...e, at } : e)),
+    claims: snapshot.claims.map((c) => (c.timerId === timerId ? { ...c, claimedAt: at } : c)),
+  };
+}
+
+describe("I6: no two automated emails less than 1 business day apart (G9)", () => {
+  it("nurture-1 moved to 2 hours after the note breaks it; a business day after does not", () => {
+    // The note went Tue 17 Nov 08:00 New York; nurture-1 on Thu 19 Nov.
+    const close = moveSend((sent) => sent[1] as TimelineEntry, "2026-11-17T15:00:00Z");
+    expect(invariantsOf(close)).toEqual(["I6"]);
+    expect(messagesOf(close, "I6")[0]).toMatch(/less than 1 business day\(s\) apart \(G9\)/);
+    expect(invariantsOf(moveSend((sent) => sent[1] as TimelineEntry, "2026-11-18T13:00:00Z"))).toEqual([]);
+  });
+
+  it("follows the playbook's minGapBusinessDays", () => {
+    const sim = wholeCycle();
+    sim.advance("2027-03-01T00:00:00Z");
+    const strict = { ...playbook, lateSteps: { ...playbook.lateSteps, minGapBusinessDays: 3 } };
+    // The note (Tue 08:00) and nurture-1 (Thu 08:00) are 2 business days apart.
+    expect(checkProspect(sim.snapshot(), strict).map((v) => v.invariant)).toEqual(["I6"]);
+  });
+});
+
+describe("I7: no moment-bound email later than its freshness allows (G8)", () => {
+  it("the note (planned Tue 08:00) sent Fri 08:00, 3 business days late, breaks it; Thu 08:00 does not", () => {
+    const late = moveSend((sent) => sent[0] as TimelineEntry, "2026-11-20T13:00:00Z");
+    expect(invariantsOf(late)).toEqual(["I7"]);
+    expect(messagesOf(late, "I7")[0]).toMatch(
+      /bad-time-note was planned for 2026-11-17T13:00:00Z.*3 business day\(s\) late.*sent all the same \(G8\)/,
+    );
+    const twoLate = moveSend((sent) => sent[0] as TimelineEntry, "2026-11-19T13:00:00Z");
+    expect(messagesOf(twoLate, "I7")).toEqual([]);
+  });
+
+  it("a send recorded before plannedAt existed is not judged", () => {
+    const late = moveSend((sent) => sent[0] as TimelineEntry, "2026-11-20T13:00:00Z");
+    const old = {
+      ...late,
+      timeline: late.timeline.map((e) =>
+        e.type === "email.sent" ? { ...e, actions: e.actions.map(({ plannedAt: _p, ...a }) => a) } : e,
+      ),
+    };
+    expect(messagesOf(old, "I7")).toEqual([]);
+  });
+});
+
+describe("late steps end to end (G8, G9): an import a year old keeps every invariant", () => {
+  it("a rejection and a voicemail a year old, then a second no: nothing stale sent, every email 1 business day apart", () => {
+    // With tier B's 180 days the recycle is overdue and G7 ends the drip at once; 600 lets it run.
+    const longRecycle = parsePlaybook(
+      playbookText.replace("B: { recycleAfterDays: 180 }", "B: { recycleAfterDays: 600 }"),
+    );
+    const sim = new Sim(longRecycle);
+    const yearAgo = "2025-11-17T15:00:00Z";
+    sim.event(softNo(yearAgo), MON_10AM); // imported on Mon 16 Nov 2026
+    sim.event(event("call.no_answer", "2025-11-18T15:00:00Z", { voicemail: true }), MON_10AM);
+    sim.event(softNo("2025-11-19T15:00:00Z"), MON_10AM);
+    sim.advance("2027-06-01T00:00:00Z");
+    const snapshot = sim.snapshot();
+    expect(checkProspect(snapshot, longRecycle)).toEqual([]);
+    const templates = sends(snapshot).map((e) => e.actions[0]?.template);
+    expect(templates).not.toContain("bad-time-note");
+    expect(templates).not.toContain("voicemail-followup");
+    expect(templates).toEqual(["nurture-1", "nurture-2", "nurture-3", "nurture-4"]);
   });
 });

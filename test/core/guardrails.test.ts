@@ -1,5 +1,16 @@
-import { decide, InboundEvent, parsePlaybook } from "@redial/core";
+import {
+  decide,
+  InboundEvent,
+  type Prospect,
+  parsePlaybook,
+  prospectCalendar,
+  sendVerdict,
+  type Timer,
+  timelineEntry,
+} from "@redial/core";
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
+import { apart, nextAllowed } from "../../packages/core/src/decide/guardrails/g9-spacing.ts";
 import { actionsOf, chain, event, fire, only, playbook, playbookText, softNo } from "../support/core.ts";
 
 const MON_10AM = "2026-11-16T10:00:00-05:00";
@@ -242,5 +253,194 @@ describe("G7: a drip never runs past the next call or recycle", () => {
     ).next;
     const d = fire(nurturing, "recycle", short).decision;
     expect(d.next.timers).toEqual([]);
+  });
+});
+
+// ——— G8 and G9 (December additions): steps that come due late ———
+
+const NOW = "2026-11-17T15:00:00Z"; // Tue 17 Nov 2026, 10:00 New York
+const YEAR_AGO = isoMinus(NOW, 365); // Mon 17 Nov 2025, 10:00 New York
+const ny = prospectCalendar({ timezone: "America/New_York" }, playbook);
+const businessDaysFrom = (a: string, b: string) =>
+  ny.businessDaysBetween(DateTime.fromISO(a), DateTime.fromISO(b));
+
+function isoMinus(iso: string, days: number) {
+  return new Date(Date.parse(iso) - days * 86_400_000).toISOString().replace(".000Z", "Z");
+}
+
+/** Every pair of emails at least the same local time one business day apart (G9's min gap). */
+function expectMinGap(times: string[]) {
+  const sorted = [...times].sort();
+  for (let i = 1; i < sorted.length; i++) {
+    const before = ny.addBusinessDays(DateTime.fromISO(sorted[i - 1] ?? ""), 1);
+    expect(Date.parse(sorted[i] ?? ""), `${sorted[i]} after ${sorted[i - 1]}`).toBeGreaterThanOrEqual(
+      before.toMillis(),
+    );
+  }
+}
+
+describe("G8 at plan time: a moment-bound step too late for its words is skipped", () => {
+  it("an imported rejection a year old: no bad-time-note (remark with planned and actual time), the retry still planned", () => {
+    const d = decide(null, softNo(YEAR_AGO), playbook, new Date(NOW));
+    expect(d.rule).toBe("R2");
+    expect(actionsOf(d, "email")).toEqual([]);
+    expect(actionsOf(d, "call")).toHaveLength(1);
+    const remark = only(d.remarks.filter((r) => r.includes("G8")));
+    expect(remark).toContain("bad-time-note was planned for 2025-11-18T13:00:00Z"); // Tue 08:00 EST
+    expect(remark).toContain("would go out 2026-11-17T15:00:00Z");
+    // …and on the prospect's timeline, with the decision.
+    expect(timelineEntry(d, { at: new Date(NOW), type: "call.rejected" }).remarks).toContain(remark);
+  });
+
+  it("an imported voicemail from last year: no voicemail-followup (R8), the next call still planned", () => {
+    const d = decide(null, event("call.no_answer", YEAR_AGO, { voicemail: true }), playbook, new Date(NOW));
+    expect(d.rule).toBe("R8");
+    expect(actionsOf(d, "email")).toEqual([]);
+    expect(actionsOf(d, "call")).toHaveLength(1);
+    expect(d.remarks.join(" ")).toMatch(/voicemail-followup was planned for .*skipped \(G8\)/);
+  });
+
+  it("a fresh rejection still gets its note; exactly 2 business days late sends, 3 skips", () => {
+    const MON = "2026-11-16T15:00:00Z"; // the note is planned for Tue 17 Nov 08:00 (13:00Z)
+    const fresh = decide(null, softNo(MON), playbook, new Date(MON));
+    expect(only(actionsOf(fresh, "email")).at).toBe("2026-11-17T13:00:00Z");
+
+    // Decided Wed 17:30: the next slot is Thu 08:00, exactly 2 business days after the planned time.
+    const twoLate = decide(null, softNo(MON), playbook, new Date("2026-11-18T22:30:00Z"));
+    expect(only(actionsOf(twoLate, "email")).at).toBe("2026-11-19T13:00:00Z");
+
+    // Decided Thu 17:30: the next slot is Fri 08:00, 3 business days late.
+    const threeLate = decide(null, softNo(MON), playbook, new Date("2026-11-19T22:30:00Z"));
+    expect(actionsOf(threeLate, "email")).toEqual([]);
+    expect(threeLate.remarks.join(" ")).toMatch(/3 business day\(s\) late, more than 2: skipped \(G8\)/);
+  });
+
+  it("a new time zone (R13) moves the planned time with the timer: same local time, so no false lateness", () => {
+    const state = chain([softNo("2026-11-16T15:00:00Z")]).state; // the note: Tue 08:00 New York
+    const update = event("prospect.updated", "2026-11-16T16:00:00Z", {}, { timezone: "America/Los_Angeles" });
+    const d = decide(state, update, playbook, new Date("2026-11-16T16:00:00Z"));
+    const note = only(d.next.timers.filter((t) => t.kind === "email"));
+    expect(note).toMatchObject({ at: "2026-11-17T16:00:00Z", plannedAt: "2026-11-17T16:00:00Z" }); // 08:00 LA
+  });
+
+  it("only momentBound sequences: without the flag the late note goes out", () => {
+    const unbound = parsePlaybook(playbookText.replace(/momentBound: true/g, "momentBound: false"));
+    const d = decide(null, softNo(YEAR_AGO), unbound, new Date(NOW));
+    expect(actionsOf(d, "email")).toHaveLength(1);
+  });
+});
+
+describe("G9 at plan time: late steps keep their spacing, and 1 business day between emails", () => {
+  // Tier B's 180-day recycle would be overdue after a year, and G7 ends the drip at the recycle: a
+  // longer recycle lets the whole drip show its spacing.
+  const longRecycle = parsePlaybook(
+    playbookText.replace("B: { recycleAfterDays: 180 }", "B: { recycleAfterDays: 600 }"),
+  );
+
+  it("R3 a year late: the 4 nurture emails keep the 0/7/21/42 business days from the first's slot", () => {
+    const first = decide(null, softNo(YEAR_AGO), longRecycle, new Date(NOW));
+    const d = decide(first.next, softNo(isoMinus(NOW, 363)), longRecycle, new Date(NOW));
+    expect(d.rule).toBe("R3");
+    const emails = actionsOf(d, "email");
+    expect(emails.map((e) => e.template)).toEqual(["nurture-1", "nurture-2", "nurture-3", "nurture-4"]);
+    const [one, ...rest] = emails.map((e) => e.at);
+    expect(one).toBe(NOW); // the first overdue step goes at the next slot (now: Tue 10:00 is in the window)
+    const gaps = rest.map((at) => businessDaysFrom(one ?? "", at));
+    expect(gaps[0]).toBeGreaterThanOrEqual(7);
+    expect(gaps[1]).toBeGreaterThanOrEqual(21);
+    expect(gaps[2]).toBeGreaterThanOrEqual(42);
+    // …and at least the gaps the playbook planned between the steps' planned slots; at most two
+    // business days more, where the Tue–Thu preferred window moves a step to its next opening.
+    const planned = d.timersAdded.filter((t) => t.kind === "email").map((t) => t.plannedAt ?? "");
+    const plannedGaps = planned.slice(1).map((at) => businessDaysFrom(planned[0] ?? "", at));
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(plannedGaps[i] ?? Number.NaN);
+      expect(gap).toBeLessThanOrEqual((plannedGaps[i] ?? Number.NaN) + 2);
+    });
+    expectMinGap(emails.map((e) => e.at));
+  });
+
+  it("the default tier B recycle: the year-old drip is cut at the overdue recycle (G7), never sent together", () => {
+    const first = decide(null, softNo(YEAR_AGO), playbook, new Date(NOW));
+    const d = decide(first.next, softNo(isoMinus(NOW, 363)), playbook, new Date(NOW));
+    const emails = actionsOf(d, "email");
+    expect(emails.length).toBeLessThanOrEqual(1);
+    expect(d.remarks.join(" ")).toMatch(/G7/);
+  });
+
+  it("an email sent 2 hours ago pushes the next planned one to the same local time a business day later", () => {
+    const start: Prospect = {
+      ...chain([softNo("2026-11-16T15:00:00Z")]).state,
+      timers: [],
+      recentEmails: ["2026-11-17T13:00:00Z"], // Tue 08:00 New York
+    };
+    // The second no on Tue 10:00: nurture-1 would go at once (Tue 10:00, in the preferred window).
+    const d = decide(start, softNo(NOW), playbook, new Date(NOW));
+    const emails = actionsOf(d, "email");
+    expect(emails[0]?.at).toBe("2026-11-18T13:00:00Z"); // Wed 08:00, one business day after Tue 08:00
+    expectMinGap(["2026-11-17T13:00:00Z", ...emails.map((e) => e.at)]);
+  });
+});
+
+describe("G8 and G9 at send time (sendVerdict)", () => {
+  const note = (): { prospect: Prospect; timer: Timer } => {
+    const prospect = chain([softNo("2026-11-16T15:00:00Z")]).state;
+    const timer = only(prospect.timers.filter((t) => t.kind === "email"));
+    return { prospect: { ...prospect, timers: [timer] }, timer };
+  };
+
+  it("a bad-time-note timer that fires 5 business days after its plannedAt is dropped (G8)", () => {
+    const { prospect, timer } = note();
+    expect(timer.plannedAt).toBe("2026-11-17T13:00:00Z"); // Tue 08:00
+    const late = sendVerdict(prospect, timer, playbook, new Date("2026-11-24T14:00:00Z")); // next Tue 09:00
+    expect(late).toMatchObject({ kind: "drop", rule: "G8" });
+    if (late.kind === "drop") expect(late.reason).toMatch(/planned for 2026-11-17T13:00:00Z.*5 business day/);
+    expect(sendVerdict(prospect, timer, playbook, new Date("2026-11-19T13:00:00Z")).kind).toBe("send");
+  });
+
+  it("a stored timer without plannedAt counts from its at", () => {
+    const { prospect, timer } = note();
+    const { plannedAt: _planned, ...old } = timer;
+    expect(sendVerdict(prospect, old, playbook, new Date("2026-11-24T14:00:00Z")).kind).toBe("drop");
+    expect(sendVerdict(prospect, old, playbook, new Date("2026-11-17T13:00:00Z")).kind).toBe("send");
+  });
+
+  it("an email with a send 2 hours ago is deferred to the same local time on the next business day (G9)", () => {
+    const { prospect, timer } = note();
+    const nurture = { ...timer, sequence: "nurture", template: "nurture-1", plannedAt: NOW, at: NOW };
+    const recent = { ...prospect, timers: [nurture], recentEmails: ["2026-11-17T13:00:00Z"] };
+    const verdict = sendVerdict(recent, nurture, playbook, new Date(NOW));
+    expect(verdict).toMatchObject({ kind: "defer", rule: "G9" });
+    if (verdict.kind === "defer") expect(verdict.at.toUTC().toISO()).toBe("2026-11-18T13:00:00.000Z");
+  });
+
+  it("a moment-bound email deferred past its freshness is dropped at once (G8), not deferred", () => {
+    const { prospect, timer } = note();
+    // Two emails in the week: G3 would defer the note by 7 days.
+    const capped = { ...prospect, recentEmails: ["2026-11-16T14:00:00Z", "2026-11-16T20:00:00Z"] };
+    const verdict = sendVerdict(capped, timer, playbook, new Date("2026-11-17T13:00:00Z"));
+    expect(verdict).toMatchObject({ kind: "drop", rule: "G8" });
+  });
+});
+
+describe("G9's min gap: the pairwise check planning uses agrees with 'the same local time n business days later'", () => {
+  it("on 5,000 seeded pairs over two years (weekends, holidays, DST) in New York and Paris", () => {
+    let seed = 20261207;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    for (const zone of ["America/New_York", "Europe/Paris"]) {
+      const cal = prospectCalendar({ timezone: zone }, playbook);
+      for (let i = 0; i < 2_500; i++) {
+        const a = Date.UTC(2026, 0, 1) + Math.round((random() * 730 * 86_400_000) / 60_000) * 60_000;
+        const b = a + Math.round((random() * 6 * 86_400_000) / 60_000) * 60_000;
+        const gap = 1 + Math.floor(random() * 3);
+        const [from, to] = [DateTime.fromMillis(a, { zone }), DateTime.fromMillis(b, { zone })];
+        expect(apart(cal, from, to, gap), `${from.toISO()} → ${to.toISO()}, ${gap}`).toBe(
+          b >= nextAllowed(cal, a, gap),
+        );
+      }
+    }
   });
 });

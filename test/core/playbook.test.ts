@@ -14,6 +14,20 @@ describe("the playbook is typed and validated at load", () => {
     expect(playbook.sequences.nurture?.steps.map((s) => s.businessDays)).toEqual([0, 7, 21, 42]);
   });
 
+  it("G8/G9: the default playbook marks the note and the voicemail follow-up moment-bound; older files load with defaults", () => {
+    expect(playbook.lateSteps).toEqual({ freshForBusinessDays: 2, minGapBusinessDays: 1 });
+    const bound = Object.entries(playbook.sequences).filter(([, s]) => s.momentBound);
+    expect(bound.map(([name]) => name)).toEqual(["bad-time-note", "voicemail-followup"]);
+
+    const olderText = playbookText
+      .replace(/\nlateSteps:\n(?: {2}.*\n|\s*#.*\n)*/, "\n")
+      .replace(/ *momentBound: true.*\n/g, "");
+    expect(olderText).not.toMatch(/lateSteps|momentBound|freshForBusinessDays/);
+    const older = parsePlaybook(olderText);
+    expect(older.lateSteps).toEqual({ freshForBusinessDays: 2, minGapBusinessDays: 1 });
+    expect(Object.values(older.sequences).some((s) => s.momentBound)).toBe(false);
+  });
+
   it("names the field of a wrong type", () => {
     expect(broken("B: { recycleAfterDays: 180 }", 'B: { recycleAfterDays: "six months" }')).toThrow(
       /tiers\.B\.recycleAfterDays/,

@@ -106,9 +106,10 @@ describe("R2: the first soft no of a cycle", () => {
   });
 
   it("counts delays from occurredAt: an old rejection's past steps move to the next slot from now", () => {
-    const d = decide(null, softNo(MON_10AM), playbook, new Date("2026-11-20T22:30:00Z")); // Fri 17:30 EST
-    expect(only(actionsOf(d, "email")).at).toBe("2026-11-23T13:00:00Z"); // Mon 08:00
-    expect(only(actionsOf(d, "call")).at).toBe("2026-11-23T18:00:00Z"); // Mon afternoon
+    // Wed 17:30 EST: the note (planned Tue 08:00) is 2 business days late on Thursday, still fresh (G8).
+    const d = decide(null, softNo(MON_10AM), playbook, new Date("2026-11-18T22:30:00Z"));
+    expect(only(actionsOf(d, "email")).at).toBe("2026-11-19T13:00:00Z"); // Thu 08:00
+    expect(only(actionsOf(d, "call")).at).toBe("2026-11-19T18:00:00Z"); // Thu afternoon
   });
 });
 

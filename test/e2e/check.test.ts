@@ -102,7 +102,7 @@ describe("npx redial check's checker on the local runtime's table", () => {
     const cli = await redialCheck(...local());
     expect(cli.stderr).toBe("");
     expect(cli.stdout).toMatch(/^Checked 5 prospects \(\d+ items\) in redial at http:\/\/\S+ in \d+\.\d s\n/);
-    for (const id of ["I1", "I2", "I3", "I4", "I5"]) expect(cli.stdout).toContain(`${id}  ok  `);
+    for (const id of ["I1", "I2", "I3", "I4", "I5", "I6", "I7"]) expect(cli.stdout).toContain(`${id}  ok  `);
     expect(cli.stdout).toMatch(/No violations\.\n$/);
     expect(cli.code).toBe(0);
   }, 120_000);
@@ -183,7 +183,7 @@ describe("npx redial check's checker on the local runtime's table", () => {
     expect(json.code).toBe(1);
     const parsed = JSON.parse(json.stdout) as typeof report & { counts: Record<string, number> };
     expect(parsed.violations).toEqual(report.violations);
-    expect(parsed.counts).toEqual({ I1: 2, I2: 2, I3: 1, I4: 2, I5: 1 });
+    expect(parsed.counts).toEqual({ I1: 2, I2: 2, I3: 1, I4: 2, I5: 1, I6: 0, I7: 0 });
   }, 120_000);
 
   it("exit code 2 when the arguments are wrong or the table cannot be read", async () => {

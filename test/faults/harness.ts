@@ -113,7 +113,7 @@ export async function world(
 ): Promise<World> {
   const clock = new MovableClock(START);
   const { client, tableName, store } = await quickRetryStore(clock);
-  // Whatever the scenario asserts, the whole table must keep every invariant (I1–I5) when it ends.
+  // Whatever the scenario asserts, the whole table must keep every invariant (I1–I7) when it ends.
   onTestFinished(async () => {
     await expectNoViolations(tableName, playbook);
   });

@@ -13,8 +13,8 @@ export type Report = z.infer<typeof ImportReport>;
 export const API_TOKEN = "test-api-token-0123456789";
 const playbook = loadPlaybook();
 
-export async function importHarness(now: Date = IMPORT_NOW) {
-  const clock: Clock = { now: () => now };
+export async function importHarness(now: Date | Clock = IMPORT_NOW) {
+  const clock: Clock = now instanceof Date ? { now: () => now } : now;
   const log = createLog({ test: true }, () => {});
   const fresh = await freshStore({ clock });
   const requests = countRequests(fresh.client);

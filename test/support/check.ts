@@ -1,6 +1,6 @@
 /**
  * The invariant checker (issue 6) as a test assertion: after a scenario, `await expectNoViolations(tableName)`
- * reads the whole table and fails with every broken invariant (I1–I5), one per line.
+ * reads the whole table and fails with every broken invariant (I1–I7), one per line.
  *
  * By default it reads the shared DynamoDB Local of the integration project (test/support/dynamo.ts's
  * tables); a suite that runs its own runtime passes `{ endpoint: runtime.dynamoEndpoint }` (or a

@@ -1,6 +1,6 @@
 /**
  * `redial check`: the invariant checker (issue 6) over a whole table: DynamoDB Local behind
- * `npm start` by default, or a deployed stage's table with `--aws`. One line per invariant (I1–I5)
+ * `npm start` by default, or a deployed stage's table with `--aws`. One line per invariant (I1–I7)
  * with its violations under it, or the whole report as JSON; exit code 1 when anything is broken, so
  * a script or CI step can gate on it.
  */
@@ -14,7 +14,7 @@ import { DEFAULT_PORTS, DEFAULT_TABLE } from "./runtime.ts";
 /** Violations listed per invariant in the text report; `--json` has them all. */
 const SHOWN_PER_INVARIANT = 20;
 
-export const CHECK_HELP = `redial check — check Redial's invariants (I1–I5) over a whole table
+export const CHECK_HELP = `redial check — check Redial's invariants (I1–I7) over a whole table
 
 Usage: npx redial check [--json] [options]
        npm run -s redial -- check [same options]

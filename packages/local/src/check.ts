@@ -1,5 +1,5 @@
 /**
- * checkTable(): the invariant checker (issue 6) over one table: core's checks (I1–I5) on the snapshots
+ * checkTable(): the invariant checker (issue 6) over one table: core's checks (I1–I7) on the snapshots
  * the aws reader streams from a parallel Scan. DynamoDB Local by endpoint, any table through a client,
  * or the real DynamoDB of your AWS credentials with neither.
  */

@@ -27,7 +27,7 @@ Commands:
   import <file>      apply a CSV or NDJSON file of past calls to the table of a running \`npm start\`
                      (or AWS with --aws), each row with its own date; resumable;
                      \`npx redial import --help\` (docs/import.md)
-  check [--json]     check the invariants (I1–I5) over the whole table of a running \`npm start\`
+  check [--json]     check the invariants (I1–I7) over the whole table of a running \`npm start\`
                      (or AWS with --aws); exit code 1 on any violation; \`npx redial check --help\`
   doctor --stage <s> check a deployed stage with your AWS credentials (SES sandbox, identity and
                      DKIM, configuration set, schedule group, table PITR/TTL) and say what to fix;

@@ -120,6 +120,18 @@ export class Calendar {
     return date === start ? local : this.wallTime(date, local);
   }
 
+  /**
+   * How many business days lie after `from`'s local date, up to and including `to`'s (0 on the same
+   * day or when `to` is earlier): so `addBusinessDays(from, n)` falls on `to`'s date for the result n
+   * when both are business days (G8, G9: how late a step is, in the prospect's calendar).
+   */
+  businessDaysBetween(from: DateTime, to: DateTime): number {
+    const last = dayOf(this.local(to));
+    let count = 0;
+    for (let date = dayOf(this.local(from)) + 1; date <= last; date++) if (this.isBusinessDate(date)) count++;
+    return count;
+  }
+
   /** Noon on the `n`-th business day after `from`: for plans that need a day, not a time (calls). */
   businessDayAfter(from: DateTime, n: number): DateTime {
     return this.atDate(this.nthBusinessDate(dayOf(this.local(from)), n), NOON);

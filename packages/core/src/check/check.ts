@@ -1,5 +1,5 @@
 /**
- * checkProspect(): the five invariants over one prospect's snapshot, pure (the playbook and the data,
+ * checkProspect(): the seven invariants over one prospect's snapshot, pure (the playbook and the data,
  * no clock). checkAll() folds a stream of snapshots (the table reader's) into a report, holding only
  * the violations.
  */
@@ -9,6 +9,8 @@ import { checkSendGuardrails } from "./i2-send-guardrails.ts";
 import { checkFrequencyCap } from "./i3-frequency-cap.ts";
 import { checkOneSendPerTimer } from "./i4-one-send-per-timer.ts";
 import { checkReceipts } from "./i5-receipts.ts";
+import { checkMinGap } from "./i6-min-gap.ts";
+import { checkFreshness } from "./i7-freshness.ts";
 import type { CheckReport, InvariantId, ProspectSnapshot, Violation } from "./types.ts";
 
 export function checkProspect(snapshot: ProspectSnapshot, playbook: Playbook): Violation[] {
@@ -18,6 +20,8 @@ export function checkProspect(snapshot: ProspectSnapshot, playbook: Playbook): V
     ["I3", checkFrequencyCap(snapshot, playbook)],
     ["I4", checkOneSendPerTimer(snapshot)],
     ["I5", checkReceipts(snapshot)],
+    ["I6", checkMinGap(snapshot, playbook)],
+    ["I7", checkFreshness(snapshot, playbook)],
   ];
   return found.flatMap(([invariant, messages]) =>
     messages.map((message) => ({ invariant, prospectId: snapshot.prospectId, message })),
@@ -53,9 +57,9 @@ export async function checkAll(
   return { prospects, violations };
 }
 
-/** How many violations each invariant has, I1 to I5 (zeros included). */
+/** How many violations each invariant has, I1 to I7 (zeros included). */
 export function countByInvariant(violations: readonly Violation[]): Record<InvariantId, number> {
-  const counts: Record<InvariantId, number> = { I1: 0, I2: 0, I3: 0, I4: 0, I5: 0 };
+  const counts: Record<InvariantId, number> = { I1: 0, I2: 0, I3: 0, I4: 0, I5: 0, I6: 0, I7: 0 };
   for (const violation of violations) counts[violation.invariant]++;
   return counts;
 }

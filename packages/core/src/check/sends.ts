@@ -31,6 +31,10 @@ export interface Send {
   /** Where it was found: the timeline, or only a claim carrying a MessageId. */
   source: "timeline" | "claim";
   version?: number;
+  /** The email's sequence and template, and when the playbook planned it (G8), as the timeline recorded them. */
+  sequence?: string;
+  template?: string;
+  plannedAt?: string;
 }
 
 const MESSAGE_ID = /^SES MessageId (.+)$/;
@@ -44,13 +48,19 @@ export function messageIdOf(entry: TimelineEntry): string | undefined {
 export function timelineSends(timeline: readonly TimelineEntry[]): Send[] {
   return timeline
     .filter((entry) => entry.type === "email.sent")
-    .map((entry) => ({
-      timerId: entry.actions[0]?.timerId ?? "?",
-      at: entry.at,
-      messageId: messageIdOf(entry),
-      source: "timeline" as const,
-      version: entry.version,
-    }));
+    .map((entry) => {
+      const action = entry.actions[0];
+      return {
+        timerId: action?.timerId ?? "?",
+        at: entry.at,
+        messageId: messageIdOf(entry),
+        source: "timeline" as const,
+        version: entry.version,
+        ...(action?.sequence ? { sequence: action.sequence } : {}),
+        ...(action?.template ? { template: action.template } : {}),
+        ...(action?.plannedAt ? { plannedAt: action.plannedAt } : {}),
+      };
+    });
 }
 
 /**

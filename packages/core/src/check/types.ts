@@ -1,12 +1,12 @@
 /**
  * The invariant checker's vocabulary (issue 6): what one prospect's slice of the table looks like once
- * read (a snapshot), and what a broken invariant says. The ids I1–I5 are grep-able in the code, the
+ * read (a snapshot), and what a broken invariant says. The ids I1–I7 are grep-able in the code, the
  * tests and the output of `npx redial check`.
  */
 import type { SendClaim } from "../ports.ts";
 import type { Prospect, QueueEntry, Status, TimelineEntry, Timer } from "../schemas/prospect.ts";
 
-export type InvariantId = "I1" | "I2" | "I3" | "I4" | "I5";
+export type InvariantId = "I1" | "I2" | "I3" | "I4" | "I5" | "I6" | "I7";
 
 /** One line each, for reports and `--help`. */
 export const INVARIANTS: Readonly<Record<InvariantId, string>> = {
@@ -16,6 +16,8 @@ export const INVARIANTS: Readonly<Record<InvariantId, string>> = {
   I3: "at most 2 automated emails per prospect per rolling 7 days (G3, caps.perProspectPer7Days)",
   I4: "no email was sent twice for one timer (one SES message per send claim)",
   I5: "every accepted webhook id (receipt) has its effect: the prospect exists and its timeline records the event",
+  I6: "no two automated emails reached one prospect less than 1 business day apart (G9, lateSteps.minGapBusinessDays)",
+  I7: "no moment-bound email went out more than 2 business days after its planned time (G8, lateSteps.freshForBusinessDays)",
 };
 
 export interface Violation {

@@ -10,9 +10,10 @@ import { RedialError } from "../errors.ts";
 import type { Playbook } from "../schemas/playbook.ts";
 import type { Action, Outcome, Prospect, Timer } from "../schemas/prospect.ts";
 import { emailBlocker } from "./guardrails/g1-email-allowed.ts";
-import { capEmails } from "./guardrails/g3-frequency-cap.ts";
 import { staleEventReason } from "./guardrails/g6-order.ts";
 import { boundDrips } from "./guardrails/g7-drip-bounds.ts";
+import { freshEmails } from "./guardrails/g8-fresh.ts";
+import { spaceEmails } from "./guardrails/g9-spacing.ts";
 import { emailSlot, windowOf } from "./plan.ts";
 import { mergeProfile, newProspect } from "./prospect.ts";
 import { chooseRule, isOptOut } from "./rules/index.ts";
@@ -117,18 +118,29 @@ function apply(ctx: RuleContext, plan: Plan): Decision {
     remarks.push(blocker);
   }
 
-  // G3: space the planned emails against those sent or still pending.
+  // G8, G9, G3: skip moment-bound steps already too late, space the rest (their sequence's gaps, the
+  // min gap, the 7-day cap) against the emails sent or still pending, then skip those spacing made late.
   const recentEmails = state.recentEmails.filter((at) => now.toMillis() - Date.parse(at) < WEEK_MS);
   const history = [...recentEmails, ...kept.filter((t) => t.kind === "email").map((t) => t.at)];
   const reslot = (timer: Timer, earliest: DateTime) =>
     emailSlot(ctx, earliest, windowOf(ctx, ctx.playbook.sequences[timer.sequence ?? ""]?.window ?? "send"));
-  const emails = capEmails(
+  const fresh = freshEmails(
+    ctx.cal,
+    ctx.playbook,
     planned.filter((t) => t.kind === "email"),
-    history,
-    ctx.playbook.caps.perProspectPer7Days,
-    reslot,
   );
-  planned = [...emails, ...planned.filter((t) => t.kind !== "email")];
+  const spaced = freshEmails(
+    ctx.cal,
+    ctx.playbook,
+    spaceEmails(fresh.kept, history, {
+      cal: ctx.cal,
+      minGapBusinessDays: ctx.playbook.lateSteps.minGapBusinessDays,
+      perProspectPer7Days: ctx.playbook.caps.perProspectPer7Days,
+      reslot,
+    }),
+  );
+  remarks.push(...fresh.remarks, ...spaced.remarks);
+  planned = [...spaced.kept, ...planned.filter((t) => t.kind !== "email")];
 
   // G7: no drip past the next call, callback or recycle.
   const bounded = boundDrips([...kept, ...planned]);

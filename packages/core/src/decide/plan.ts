@@ -26,7 +26,10 @@ export function emailSlot(ctx: RuleContext, target: DateTime, window: DailyWindo
 
 /**
  * Every email of a sequence, enrolled at `enrolAt`. A repeating sequence (keep-warm) repeats until
- * `until`; G7 bounds every drip again in decide().
+ * `until`; G7 bounds every drip again in decide(). Each email keeps the slot the playbook planned for
+ * it (`plannedAt`, counted from `enrolAt`); `at` is that slot, or the next slot from now when it has
+ * passed. Overdue steps therefore all land on the same slot here: decide() spaces them (G9) and skips
+ * the moment-bound ones that are too late (G8).
  */
 export function sequenceTimers(
   ctx: RuleContext,
@@ -38,13 +41,18 @@ export function sequenceTimers(
   const sequence = ctx.playbook.sequences[name];
   if (!sequence) throw new Error(`Unknown sequence ${name}`); // the playbook schema rules this out
   const window = windowOf(ctx, sequence.window);
-  const email = (slot: DateTime, step: number, template: string): PlannedTimer => ({
+  // stepSlot(…, notBefore: now) is nextWindowSlot(later(target, now)); from the planned slot that is
+  // the planned slot itself while it is still ahead, else the next slot from now.
+  const slot = (planned: DateTime) =>
+    planned >= ctx.now ? planned : ctx.cal.nextWindowSlot(ctx.now, window);
+  const email = (planned: DateTime, step: number, template: string): PlannedTimer => ({
     kind: "email",
-    at: toUtcIso(slot),
+    at: toUtcIso(slot(planned)),
     rule,
     sequence: name,
     step,
     template,
+    plannedAt: toUtcIso(planned),
   });
 
   if (sequence.everyMonths) {
@@ -52,21 +60,21 @@ export function sequenceTimers(
     if (!only) return [];
     const timers: PlannedTimer[] = [];
     for (let i = 1; i <= MAX_REPEATS; i++) {
-      const slot = ctx.cal.stepSlot(
+      const planned = ctx.cal.stepSlot(
         enrolAt,
         { months: i * sequence.everyMonths },
         only.time,
         window,
-        ctx.now,
+        enrolAt,
       );
-      if (until && slot >= until) break;
-      timers.push(email(slot, i, only.template));
+      if (until && slot(planned) >= until) break;
+      timers.push(email(planned, i, only.template));
     }
     return timers;
   }
   return sequence.steps.map((step, i) =>
     email(
-      ctx.cal.stepSlot(enrolAt, { businessDays: step.businessDays }, step.time, window, ctx.now),
+      ctx.cal.stepSlot(enrolAt, { businessDays: step.businessDays }, step.time, window, enrolAt),
       i + 1,
       step.template,
     ),

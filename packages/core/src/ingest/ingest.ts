@@ -146,6 +146,7 @@ export function timelineEntry(
     version: decision.next.version,
     status: decision.next.status,
     ...(source.note ? { note: source.note } : {}),
+    ...(decision.remarks.length ? { remarks: decision.remarks } : {}),
     actions: decision.actions,
   };
 }

@@ -63,6 +63,11 @@ const SequenceName = z.string().min(1);
 export const Sequence = z.object({
   window: z.enum(["send", "preferred"]),
   everyMonths: z.number().int().positive().optional(),
+  /**
+   * G8: the words depend on the moment ("I just left you a voicemail"): a step that would go out more
+   * than `lateSteps.freshForBusinessDays` after its planned time is skipped, not sent late.
+   */
+  momentBound: z.boolean().default(false),
   steps: z
     .array(
       z.object({
@@ -89,6 +94,15 @@ export const Playbook = z
       perProspectPer7Days: z.number().int().positive(),
       perSenderPer24Hours: z.number().int().positive(),
     }),
+    /** G8 and G9 (PLAYBOOK.md, December additions): steps that come due late. */
+    lateSteps: z
+      .object({
+        /** G8: a moment-bound step goes out at most this many business days after its planned time. */
+        freshForBusinessDays: z.number().int().nonnegative(),
+        /** G9: no two automated emails reach one prospect less than this many business days apart. */
+        minGapBusinessDays: z.number().int().nonnegative(),
+      })
+      .default({ freshForBusinessDays: 2, minGapBusinessDays: 1 }),
     tiers: z.object({
       A: z.object({ recycleAfterDays: Days }),
       B: z.object({ recycleAfterDays: Days }),

@@ -128,6 +128,12 @@ export const Timer = z.object({
   prompts: z.array(z.string()).optional(),
   /** Instant the delay was counted from, so a tier change (R13) can re-plan a recycle. */
   basis: DateTime.optional(),
+  /**
+   * On an email timer: the instant the playbook planned the step for, counted from the event and put in
+   * its window, before a late import, a deferral or an outage moved `at` (G8 freshness, G9 spacing).
+   * Timers stored before it existed have none: their `at` stands in for it.
+   */
+  plannedAt: DateTime.optional(),
   /** On a `notify` timer only: the CRM webhook to deliver (issue 4, see core/src/notify). */
   notice: Notice.optional(),
 });
@@ -179,6 +185,8 @@ export const Action = z.object({
   email: z.string().optional(),
   timerIds: z.array(z.string()).optional(),
   detail: z.string().optional(),
+  /** On an email's outcome: when the playbook planned it (G8, checked by I7). */
+  plannedAt: DateTime.optional(),
 });
 export type Action = z.infer<typeof Action>;
 
@@ -194,6 +202,8 @@ export const TimelineEntry = z.object({
   version: z.number().int(),
   status: Status,
   note: z.string().optional(),
+  /** What the guardrails changed in the plan and why (G1, G7, G8: a step skipped, with its times). */
+  remarks: z.array(z.string()).optional(),
   actions: z.array(Action),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;

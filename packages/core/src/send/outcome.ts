@@ -25,7 +25,17 @@ export interface SendChange {
 
 const WEEK_MS = 7 * 86_400_000;
 
-export function afterSend(prospect: Prospect, timer: Timer, outcome: SendOutcome, now: Date): SendChange {
+/**
+ * `respaced`: when the outcome defers or holds the timer, the later steps of its drip moved to keep
+ * their spacing (G9, `respaceFollowers`); they replace their pending versions.
+ */
+export function afterSend(
+  prospect: Prospect,
+  timer: Timer,
+  outcome: SendOutcome,
+  now: Date,
+  respaced: readonly Timer[] = [],
+): SendChange {
   const nowIso = isoUtc(now.getTime());
   const version = prospect.version + 1;
   // The timer may be gone already (a CRM event re-planned while the email was being sent): the
@@ -33,7 +43,9 @@ export function afterSend(prospect: Prospect, timer: Timer, outcome: SendOutcome
   const pending = prospect.timers.some((t) => t.id === timer.id);
   const moves = pending && (outcome.kind === "deferred" || outcome.kind === "held");
   const moved: Timer | null = moves && "at" in outcome ? { ...timer, at: outcome.at } : null;
-  const timers = prospect.timers.filter((t) => t.id !== timer.id).concat(moved ? [moved] : []);
+  const followers = moved ? respaced.filter((f) => prospect.timers.some((t) => t.id === f.id)) : [];
+  const replaced = new Set([timer.id, ...followers.map((f) => f.id)]);
+  const timers = prospect.timers.filter((t) => !replaced.has(t.id)).concat(moved ? [moved] : [], followers);
   timers.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const sent = outcome.kind === "sent";
   const recentEmails = prospect.recentEmails
@@ -54,6 +66,7 @@ export function afterSend(prospect: Prospect, timer: Timer, outcome: SendOutcome
     sequence: timer.sequence,
     step: timer.step,
     template: timer.template,
+    ...(timer.plannedAt ? { plannedAt: timer.plannedAt } : {}),
     ...(sent ? { detail: `SES MessageId ${outcome.messageId}` } : {}),
   };
   const timeline: TimelineEntry = {
@@ -65,7 +78,13 @@ export function afterSend(prospect: Prospect, timer: Timer, outcome: SendOutcome
     type: `email.${outcome.kind}`,
     rule: "rule" in outcome ? outcome.rule : outcome.kind === "held" ? "G5" : timer.rule,
     applied: sent,
-    ...("reason" in outcome ? { reason: outcome.reason } : {}),
+    ...("reason" in outcome
+      ? {
+          reason: followers.length
+            ? `${outcome.reason}; later steps keep their spacing (G9): ${followers.map((f) => `${f.template ?? f.id} → ${f.at}`).join(", ")}`
+            : outcome.reason,
+        }
+      : {}),
     ...(outcome.kind === "unknown"
       ? {
           reason:
@@ -79,7 +98,7 @@ export function afterSend(prospect: Prospect, timer: Timer, outcome: SendOutcome
   return {
     next,
     timeline,
-    timersAdded: moved ? [moved] : [],
+    timersAdded: moved ? [moved, ...followers] : [],
     timersRemoved: pending && !moved ? [timer] : [],
   };
 }

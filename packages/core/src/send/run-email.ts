@@ -8,6 +8,7 @@
 import { DateTime } from "luxon";
 import { toUtcIso } from "../calendar/calendar.ts";
 import { prospectCalendar } from "../calendar/prospect-calendar.ts";
+import { respaceFollowers } from "../decide/guardrails/g9-spacing.ts";
 import { RedialError } from "../errors.ts";
 import type { IngestDeps } from "../ingest/ingest.ts";
 import type { Mailer, OutgoingEmail, SendRecord } from "../ports.ts";
@@ -179,7 +180,13 @@ async function record(
       : undefined;
   let prospect = loaded;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const change = afterSend(prospect, timer, outcome, now);
+    const change = afterSend(
+      prospect,
+      timer,
+      outcome,
+      now,
+      respaced(prospect, timer, outcome, deps.playbook),
+    );
     try {
       await deps.store.commit({
         expectedVersion: prospect.version,
@@ -217,6 +224,19 @@ async function record(
   }
   throw new RedialError("conflict", `Could not record email timer ${timer.id} of ${loaded.id}`);
 }
+
+/** G9: a deferred or held step moves the later steps of its drip too, so they keep their spacing. */
+function respaced(prospect: Prospect, timer: Timer, outcome: SendOutcome, playbook: Playbook): Timer[] {
+  if (outcome.kind !== "deferred" && outcome.kind !== "held") return [];
+  const cal = prospectCalendar(prospect.profile, playbook);
+  const reslot = (t: Timer, earliest: DateTime) => cal.nextWindowSlot(earliest, windowFor(t, playbook));
+  return respaceFollowers(cal, prospect.timers, { ...timer, at: outcome.at }, reslot);
+}
+
+const windowFor = (timer: Timer, playbook: Playbook) =>
+  playbook.sequences[timer.sequence ?? ""]?.window === "preferred"
+    ? playbook.preferredWindow
+    : playbook.sendWindow;
 
 /** The first slot of the timer's window at least `delayMs` from now (a retry, never a drop). */
 function laterSlot(prospect: Prospect, timer: Timer, now: Date, playbook: Playbook, delayMs: number): string {

@@ -65,12 +65,14 @@ export function updated(ctx: RuleContext): Plan {
 
 function reZone(ctx: RuleContext, timer: Timer, oldZone: string): PlannedTimer {
   const { id: _id, cycle: _cycle, ...rest } = timer;
-  const local = DateTime.fromISO(timer.at)
-    .setZone(zoneFor(oldZone))
-    .setZone(ctx.cal.tz, { keepLocalTime: true });
+  const keepLocal = (iso: string) =>
+    DateTime.fromISO(iso).setZone(zoneFor(oldZone)).setZone(ctx.cal.tz, { keepLocalTime: true });
+  const local = keepLocal(timer.at);
   if (timer.kind === "email") {
     const window = windowOf(ctx, ctx.playbook.sequences[timer.sequence ?? ""]?.window ?? "send");
-    return { ...rest, at: toUtcIso(emailSlot(ctx, local, window)) };
+    // The planned time moves the same way, so G8 and G9 measure lateness in the new zone's local time.
+    const plannedAt = timer.plannedAt ? { plannedAt: toUtcIso(keepLocal(timer.plannedAt)) } : {};
+    return { ...rest, ...plannedAt, at: toUtcIso(emailSlot(ctx, local, window)) };
   }
   const half = timer.half ?? ctx.cal.halfOf(local);
   const slot = ctx.cal.nextCallSlot(later(local, ctx.now), half);
