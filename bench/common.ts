@@ -1,4 +1,7 @@
 /** What the benchmark's measures share: sizes, targets, the concurrent driver and the arithmetic. */
+import { fileURLToPath } from "node:url";
+
+export const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 export const DECIDE_RUNS = 5;
 export const DECIDE_RUN_MS = 1_000;
 export const DECIDE_VARIANTS = 2_000;
@@ -70,3 +73,35 @@ export const pad = (n: number, width: number) => String(n).padStart(width, "0");
 export const fmt = (value: number | undefined) =>
   value === undefined ? "?" : Math.round(value).toLocaleString("en-US");
 export const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+/**
+ * Items per second of `work` and of its raw baseline, DECIDE_RUNS runs of each, alternating, after a
+ * warm-up of both; each pass handles `perPass` items and returns a number that keeps it observable.
+ */
+export function interleaved(
+  work: () => number,
+  raw: () => number,
+  perPass: number,
+  warmupMs = 1_000,
+): { runs: number[]; rawRuns: number[] } {
+  let sink = 0;
+  const run = (pass: () => number, ms: number) => {
+    const start = performance.now();
+    let count = 0;
+    while (performance.now() - start < ms) {
+      sink += pass();
+      count += perPass;
+    }
+    return (count * 1000) / (performance.now() - start);
+  };
+  run(work, warmupMs);
+  run(raw, warmupMs);
+  const runs: number[] = [];
+  const rawRuns: number[] = [];
+  for (let i = 0; i < DECIDE_RUNS; i++) {
+    runs.push(run(work, DECIDE_RUN_MS));
+    rawRuns.push(run(raw, DECIDE_RUN_MS));
+  }
+  if (sink < 0) log("unreachable");
+  return { runs, rawRuns };
+}
