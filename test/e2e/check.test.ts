@@ -155,7 +155,8 @@ describe("npx redial check's checker on the local runtime's table", () => {
       byProspect.set(v.prospectId ?? "", (byProspect.get(v.prospectId ?? "") ?? new Set()).add(v.invariant));
     expect(Object.fromEntries([...byProspect].map(([id, ids]) => [id, [...ids].sort()]))).toEqual({
       "check:hostile": ["I1"],
-      "check:drip": ["I3", "I4"], // the duplicate is a third email within 7 days, too
+      // The duplicate is a third email within 7 days (I3), and within a business day of the first (I6).
+      "check:drip": ["I3", "I4", "I6"],
       "check:stall": ["I2"],
       "check:ghost": ["I5"],
     });
