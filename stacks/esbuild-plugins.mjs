@@ -148,4 +148,25 @@ export const momentShim = {
 
 export const MOMENT_TIMEZONE_SHIM = MOMENT_SHIM;
 
-export default [embeddedPlaybookOnly, momentShim];
+/**
+ * holidayRulesAsJson: date-holidays' rules of every country (src/data.js, ~410 KB) are one object
+ * literal, which V8 evaluates at import; the same data as `JSON.parse("…")` loads in ~40 % less time
+ * (a cold start ~30 ms shorter here). Same data, read from the installed file at build time, so
+ * nothing goes stale on an upgrade; test/bundles/moment-shim.test.ts compares the holidays yielded.
+ */
+export const HOLIDAY_RULES_MODULE = /[\\/]node_modules[\\/]date-holidays[\\/]src[\\/]data\.js$/;
+
+export const holidayRulesAsJson = {
+  name: "redial-holiday-rules-as-json",
+  setup(build) {
+    build.onLoad({ filter: HOLIDAY_RULES_MODULE }, async (args) => {
+      const { data } = await import(new URL(`file://${args.path}`).href);
+      const json = JSON.stringify(data);
+      // As a raw template, JSON's own quotes and escapes stay as they are (a "…" string adds ~30 KB).
+      const text = /`|\$\{/.test(json) ? JSON.stringify(json) : `String.raw\`${json}\``;
+      return { contents: `export const data = JSON.parse(${text});`, loader: "js" };
+    });
+  },
+};
+
+export default [embeddedPlaybookOnly, momentShim, holidayRulesAsJson];

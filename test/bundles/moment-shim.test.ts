@@ -6,12 +6,12 @@
  *   equinox 1990–2100, in the zones and fixed offsets the holiday rules use;
  * - caldate's `moment.tz(wall time, zone).format()` for every hour of years with DST changes at
  *   midnight (a holiday starts at 00:00), and `moment.tz(date, zone)` read back;
- * - the holidays date-holidays yields (every field) for every country, bundled by esbuild with and
- *   without the stand-in, for every year 1990–2100 where equinoxes make days (CL, JP, TW; and CN)
+ * - the holidays date-holidays yields (every field) for every country, bundled by esbuild as every
+ *   function is (the stand-in, the rules as JSON: stacks/esbuild-plugins.mjs) and untouched, for every year 1990–2100 where equinoxes make days (CL, JP, TW; and CN)
  *   and sample years for the others.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -19,7 +19,7 @@ import { build } from "esbuild";
 import realMoment from "moment-timezone";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/build-functions.ts";
-import { MOMENT_TIMEZONE_SHIM, momentShim } from "../../stacks/esbuild-plugins.mjs";
+import bundlePlugins, { MOMENT_TIMEZONE_SHIM } from "../../stacks/esbuild-plugins.mjs";
 
 const run = promisify(execFile);
 const DIR = join(ROOT, `.build/test/moment-shim-${process.pid}`);
@@ -116,7 +116,7 @@ describe("the moment-timezone stand-in", () => {
     }
   }, 120_000);
 
-  it("gives date-holidays the same holidays, every country, as the real moment-timezone", async () => {
+  it("gives date-holidays the same holidays, every country, as the real moment-timezone and rules", async () => {
     const entry = join(DIR, "holidays-entry.mjs");
     writeFileSync(
       entry,
@@ -133,7 +133,7 @@ for (const country of Object.keys(new Holidays().getCountries())) {
 process.stdout.write(JSON.stringify(out));
 `,
     );
-    const bundle = async (name: string, plugins: (typeof momentShim)[]) => {
+    const bundle = async (name: string, plugins: typeof bundlePlugins) => {
       const outfile = join(DIR, `${name}.mjs`);
       const result = await build({
         entryPoints: [entry],
@@ -148,12 +148,15 @@ process.stdout.write(JSON.stringify(out));
         logLevel: "warning",
       });
       const inputs = Object.keys(result.metafile.inputs);
+      const code = readFileSync(outfile, "utf8");
       const { stdout } = await run(process.execPath, [outfile], { maxBuffer: 256 << 20 });
-      return { inputs, holidays: JSON.parse(stdout) as Record<string, unknown[]> };
+      return { inputs, code, holidays: JSON.parse(stdout) as Record<string, unknown[]> };
     };
-    const [real, ours] = await Promise.all([bundle("real", []), bundle("shim", [momentShim])]);
+    // Ours: as every function is bundled (the stand-in, and the rules as JSON.parse of the same data).
+    const [real, ours] = await Promise.all([bundle("real", []), bundle("shipped", bundlePlugins)]);
     expect(real.inputs.some((path) => path.includes("node_modules/moment-timezone/"))).toBe(true);
     expect(ours.inputs.some((path) => path.includes("node_modules/moment-timezone/"))).toBe(false);
+    expect(ours.code).toContain("JSON.parse(String.raw`");
     expect(Object.keys(ours.holidays).length).toBeGreaterThan(1_000);
     expect(ours.holidays["JP:2031"]?.length).toBeGreaterThan(10);
     expect(ours.holidays).toEqual(real.holidays);
