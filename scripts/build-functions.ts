@@ -1,8 +1,9 @@
 /**
  * `npm run build:functions`: every Lambda entry bundled with esbuild as SST builds it for the
  * nodejs22.x runtime (stacks/bundle.ts: one ESM file, node22, minified, SST's banner and plugins), into `.build/functions/<name>/index.mjs`, with
- * a size report in `.build/functions/sizes.json`. Fails when a bundle is over its budget: 1 MB for
- * the API, 500 KB for the others, minified.
+ * a size report in `.build/functions/sizes.json`. Fails when a bundle is over its budget: 1.3 MB for
+ * the API, 1.25 MB for the others, minified (raised from 1 MB / 500 KB for G2's holiday rules of
+ * every country: docs/decisions.md, "Holidays of every country").
  *
  * - Entries: every `packages/functions/src/**\/lambda.ts` (named by its folder: `api`, `timers`, …)
  *   and `reconcile.ts` (named `<folder>-reconcile`).
@@ -10,7 +11,8 @@
  *   a bundle imports it from the runtime. It is the only thing left out of the budget.
  * - The playbook and its templates are embedded: the banner sets `globalThis.__REDIAL_EMBEDDED__`
  *   (packages/functions/src/playbook.ts) before any bundled code runs, so a bundle reads no files,
- *   and stacks/esbuild-plugins.mjs leaves the file readers (and the YAML parser) out.
+ *   and stacks/esbuild-plugins.mjs leaves the file readers (and the YAML parser) out, and gives
+ *   date-holidays an Intl-based stand-in for moment-timezone (and its 730 KB tz database).
  * - SST's own banner lines (`createRequire`) let bundled CommonJS dependencies `require()` built-ins.
  */
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -31,8 +33,12 @@ export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const OUT_DIR = join(ROOT, ".build/functions");
 const SOURCE_DIR = join(ROOT, "packages/functions/src");
 
-/** Minified bytes of index.mjs, AWS SDK excluded (external). 1 MB = 1,000,000 bytes. */
-export const BUDGETS = { api: 1_000_000, other: 500_000 } as const;
+/**
+ * Minified bytes of index.mjs, AWS SDK excluded (external). 1 MB = 1,000,000 bytes. Every function
+ * that decides carries date-holidays (~450 KB of rules, ~160 KB of astronomy for equinoxes): the
+ * budgets leave ~8 % above today's bundles (docs/decisions.md, "Holidays of every country").
+ */
+export const BUDGETS = { api: 1_300_000, other: 1_250_000 } as const;
 
 export interface FunctionEntry {
   name: string;

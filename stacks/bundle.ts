@@ -8,7 +8,8 @@
  *   and compiled now, at build time (a bad playbook fails the deploy, as it would fail start-up), and
  *   set as `globalThis.__REDIAL_EMBEDDED__` by the banner, before any bundled code runs
  *   (packages/functions/src/playbook.ts reads it). No files are copied and none are read.
- * - esbuild-plugins.mjs: the file readers replaced by a stub, so no YAML parser in any bundle.
+ * - esbuild-plugins.mjs: the file readers replaced by a stub, so no YAML parser in any bundle, and
+ *   moment-timezone (date-holidays') replaced by a small stand-in over Intl, so no tz database.
  */
 import { checkPlaybookTemplates, compileTemplates, splitTemplates } from "../packages/core/src/index.ts";
 import { EMBEDDED_GLOBAL, type EmbeddedPlaybook } from "../packages/functions/src/playbook.ts";

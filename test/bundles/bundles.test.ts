@@ -102,11 +102,11 @@ const PROSPECT = "bundle:51234";
 const EMAIL = "dana.bundle@northwind.example";
 
 describe("the build", () => {
-  it("bundles every Lambda entry, each within its budget (API 1 MB, others 500 KB, AWS SDK external)", () => {
+  it("bundles every Lambda entry, each within its budget (API 1.3 MB, others 1.25 MB, AWS SDK external)", () => {
     const names = report.functions.map((f) => f.name);
     expect(names).toEqual(expect.arrayContaining(["api", "export", "ses-events", "timers"]));
     for (const f of report.functions) {
-      expect(f.bytes, f.name).toBeLessThanOrEqual(f.name === "api" ? 1_000_000 : 500_000);
+      expect(f.bytes, f.name).toBeLessThanOrEqual(f.name === "api" ? 1_300_000 : 1_250_000);
       expect(f.withinBudget, f.name).toBe(true);
     }
     expect(report.ok).toBe(true);
@@ -128,6 +128,9 @@ describe("the build", () => {
     // stacks/esbuild-plugins.mjs swapped the file readers for a stub: no YAML parser in the bundle.
     expect(code).not.toContain("YAMLParseError");
     expect(code).toContain("a Redial bundle embeds its playbook");
+    // …and moment-timezone for its Intl stand-in: no tz database in the bundle (test/bundles/moment-shim.test.ts).
+    expect(code).not.toContain("Moment Timezone");
+    expect(code).toContain("moment shim:");
   });
 
   it("stubs the file readers with exactly their exports (a new one would be undefined in a bundle)", async () => {
