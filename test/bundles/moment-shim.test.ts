@@ -128,7 +128,16 @@ for (const country of Object.keys(new Holidays().getCountries())) {
   // Equinoxes make days in CL, JP and TW (their rules name them): every year there.
   const years = ["CL", "JP", "TW", "CN"].includes(country) ? all : sample;
   const library = new Holidays(country);
-  for (const year of years) out[country + ":" + year] = library.getHolidays(year);
+  // What Redial reads of a holiday (calendar/holidays.ts): its local date, how many days, its type.
+  // Not the UTC instants: those follow the tz database, and moment-timezone ships its own copy,
+  // older or newer than Node's ICU (Morocco's and Western Sahara's rules differ between them).
+  for (const year of years)
+    out[country + ":" + year] = library.getHolidays(year).map((h) => ({
+      date: h.date,
+      days: Math.max(1, Math.round((h.end - h.start) / 86400000)),
+      name: h.name,
+      type: h.type,
+    }));
 }
 process.stdout.write(JSON.stringify(out));
 `,

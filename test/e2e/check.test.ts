@@ -178,13 +178,14 @@ describe("npx redial check's checker on the local runtime's table", () => {
     );
     expect(text.stdout).toContain("I2  2 violation(s)"); // both keep-warm emails
     expect(text.stdout).toContain("I5  1 violation(s)");
-    expect(text.stdout).toMatch(/\n8 violation\(s\)\.\n$/);
+    expect(text.stdout).toContain("I6  1 violation(s)");
+    expect(text.stdout).toMatch(/\n9 violation\(s\)\.\n$/);
 
     const json = await redialCheck(...local(), "--json");
     expect(json.code).toBe(1);
     const parsed = JSON.parse(json.stdout) as typeof report & { counts: Record<string, number> };
     expect(parsed.violations).toEqual(report.violations);
-    expect(parsed.counts).toEqual({ I1: 2, I2: 2, I3: 1, I4: 2, I5: 1, I6: 0, I7: 0 });
+    expect(parsed.counts).toEqual({ I1: 2, I2: 2, I3: 1, I4: 2, I5: 1, I6: 1, I7: 0 });
   }, 120_000);
 
   it("exit code 2 when the arguments are wrong or the table cannot be read", async () => {
