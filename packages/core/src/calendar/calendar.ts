@@ -123,12 +123,14 @@ export class Calendar {
   /**
    * How many business days lie after `from`'s local date, up to and including `to`'s (0 on the same
    * day or when `to` is earlier): so `addBusinessDays(from, n)` falls on `to`'s date for the result n
-   * when both are business days (G8, G9: how late a step is, in the prospect's calendar).
+   * when both are business days (G8, G9: how late a step is, in the prospect's calendar). Counting
+   * stops at `stopAt` for a caller that only needs to know "more than n".
    */
-  businessDaysBetween(from: DateTime, to: DateTime): number {
+  businessDaysBetween(from: DateTime, to: DateTime, stopAt = Number.POSITIVE_INFINITY): number {
     const last = dayOf(this.local(to));
     let count = 0;
-    for (let date = dayOf(this.local(from)) + 1; date <= last; date++) if (this.isBusinessDate(date)) count++;
+    for (let date = dayOf(this.local(from)) + 1; date <= last && count < stopAt; date++)
+      if (this.isBusinessDate(date)) count++;
     return count;
   }
 

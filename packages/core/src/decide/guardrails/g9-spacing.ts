@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import { type Calendar, isoUtc } from "../../calendar/calendar.ts";
 import { minutesOf } from "../../calendar/days.ts";
 import type { Timer } from "../../schemas/prospect.ts";
-import { capEmails } from "./g3-frequency-cap.ts";
+import { capDeferral } from "./g3-frequency-cap.ts";
 
 /**
  * G9: steps that come due late keep their spacing, and no two automated emails reach one prospect
@@ -25,7 +25,8 @@ export function nextAllowed(cal: Calendar, sentAt: number, minGap: number): numb
  */
 export function apart(cal: Calendar, earlier: DateTime, later: DateTime, minGap: number): boolean {
   if (minGap === 0) return true;
-  const days = cal.businessDaysBetween(earlier, later);
+  // Counting stops past minGap: emails weeks apart need no more than that to pass.
+  const days = cal.businessDaysBetween(earlier, later, minGap + 1);
   if (days !== minGap) return days > minGap;
   // On the minGap-th business date itself, or on a closed day after it.
   if (!cal.isBusinessDay(later)) return true;
@@ -52,7 +53,7 @@ export function spaceEmails(
   options: SpacingOptions,
 ): Timer[] {
   const { cal, minGapBusinessDays: gap, perProspectPer7Days: cap, reslot } = options;
-  const taken = history.map((iso) => Date.parse(iso));
+  const taken = history.map((iso) => Date.parse(iso)).sort((a, b) => a - b); // ascending, for G3
   const locals = new Map<number, DateTime>(); // instant → local time, memoised
   const local = (at: number) => {
     let dt = locals.get(at);
@@ -84,12 +85,14 @@ export function spaceEmails(
         at = reslot(email, DateTime.fromMillis(nextAllowed(cal, Math.max(...clash), gap))).toMillis();
         continue;
       }
-      const [capped] = capEmails([{ ...email, at: isoUtc(at) }], taken.map(isoUtc), cap, reslot);
-      const cappedAt = capped ? Date.parse(capped.at) : at;
+      const free = capDeferral(taken, at, cap); // G3
+      if (free === null) break;
+      const cappedAt = reslot(email, DateTime.fromMillis(free)).toMillis();
       if (cappedAt === at) break;
       at = cappedAt;
     }
     taken.push(at);
+    taken.sort((a, b) => a - b);
     const moved = at === Date.parse(email.at) ? email : { ...email, at: isoUtc(at) };
     if (email.step) placed.set(`${email.sequence}#${email.step}`, moved);
     out.push(moved);
