@@ -157,24 +157,76 @@ export const MOMENT_TIMEZONE_SHIM = MOMENT_SHIM;
  */
 export const HOLIDAY_RULES_MODULE = /[\\/]node_modules[\\/]date-holidays[\\/]src[\\/]data\.js$/;
 
+/**
+ * A data module as JSON parsed on first use: each top-level value that is an object or array is a
+ * getter that parses the module's JSON text the first time any of them is read; numbers, strings and
+ * booleans stay plain values, so code that reads those at import (a name, a version) parses nothing.
+ * `exported` is the module's named exports, or `{ default: value }` for a default export.
+ */
+function lazyJsonModule(exported) {
+  const json = JSON.stringify(exported);
+  // As a raw template, JSON's own quotes and escapes stay as they are (a "…" string adds ~30 KB).
+  const text = /`|\$\{/.test(json) ? JSON.stringify(json) : `String.raw\`${json}\``;
+  const lines = [`let parsed;`, `const load = () => (parsed ??= JSON.parse(${text}));`];
+  for (const [name, value] of Object.entries(exported)) {
+    const binding = name === "default" ? "__default" : name;
+    const path = `load()[${JSON.stringify(name)}]`;
+    if (value === null || typeof value !== "object") {
+      lines.push(`const ${binding} = ${JSON.stringify(value)};`);
+      continue;
+    }
+    if (Array.isArray(value)) throw new Error(`lazyJsonModule: ${name} is an array, not lazy here`);
+    lines.push(`const ${binding} = {};`);
+    const entries = Object.entries(value);
+    const isPlain = (v) => v === null || typeof v !== "object";
+    // In the object's own key order, as the installed module has them.
+    lines.push(
+      `for (const [key, lazy, plain] of ${JSON.stringify(
+        entries.map(([k, v]) => (isPlain(v) ? [k, false, v] : [k, true])),
+      )})`,
+      `  Object.defineProperty(${binding}, key, lazy`,
+      `    ? { enumerable: true, configurable: true, get: () => ${path}[key] }`,
+      `    : { enumerable: true, configurable: true, writable: true, value: plain });`,
+    );
+  }
+  for (const name of Object.keys(exported))
+    lines.push(name === "default" ? `export default __default;` : `export { ${name} };`);
+  return lines.join("\n");
+}
+
 export const holidayRulesAsJson = {
   name: "redial-holiday-rules-as-json",
   setup(build) {
+    // Parsed on first use (the first Holidays built), not at import: a request that decides nothing
+    // (GET /health, a bounce) does not pay for it. date-holidays reads only these top-level keys.
     build.onLoad({ filter: HOLIDAY_RULES_MODULE }, async (args) => {
       const { data } = await import(new URL(`file://${args.path}`).href);
-      const json = JSON.stringify(data);
-      // As a raw template, JSON's own quotes and escapes stay as they are (a "…" string adds ~30 KB).
-      const text = /`|\$\{/.test(json) ? JSON.stringify(json) : `String.raw\`${json}\``;
-      // Parsed on first use (the first Holidays built), not at import: a request that decides nothing
-      // (GET /health, a bounce) does not pay for it. date-holidays reads only these top-level keys.
-      const contents = `let rules;
-const load = () => (rules ??= JSON.parse(${text}));
-export const data = {};
-for (const key of ${JSON.stringify(Object.keys(data))})
-  Object.defineProperty(data, key, { enumerable: true, get: () => load()[key] });`;
-      return { contents, loader: "js" };
+      return { contents: lazyJsonModule({ data }), loader: "js" };
     });
   },
 };
 
-export default [embeddedPlaybookOnly, momentShim, holidayRulesAsJson];
+/**
+ * lazyDataAsJson: two more data modules that are object literals V8 compiles and builds at import,
+ * and that GET /health never reads: astronomia's VSOP87 series of the Earth (~100 KB, for equinoxes in
+ * date-holidays-parser; `new Planet(series)` at import reads only its `name` and `type`) and
+ * libphonenumber-js/min's metadata (~80 KB, read when a phone number is first parsed). In a bundle
+ * each is its JSON text, parsed the first time one of its objects is read. Read from the installed
+ * files at build time; test/bundles compares what the bundle's modules hold with the files'.
+ */
+export const LAZY_DATA_MODULES =
+  /[\\/]node_modules[\\/](astronomia[\\/]data[\\/]vsop87Bearth|libphonenumber-js[\\/]metadata\.min\.json)\.js$/;
+
+export const lazyDataAsJson = {
+  name: "redial-lazy-data-as-json",
+  setup(build) {
+    build.onLoad({ filter: LAZY_DATA_MODULES }, async (args) => {
+      const module = await import(new URL(`file://${args.path}`).href);
+      return { contents: lazyJsonModule({ ...module }), loader: "js" };
+    });
+  },
+};
+
+export const lazyJsonModuleSource = lazyJsonModule;
+
+export default [embeddedPlaybookOnly, momentShim, holidayRulesAsJson, lazyDataAsJson];
