@@ -17,36 +17,10 @@ import {
   prospectCalendar,
   sendVerdict,
 } from "@redial/core";
-import Holidays from "date-holidays";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { event, only, playbook, playbookText, softNo } from "../support/core.ts";
-
-interface Where {
-  name: string;
-  country: string;
-  region?: string;
-  timezone: string;
-}
-
-const PLACES: Where[] = [
-  { name: "GB-ENG", country: "GB", region: "ENG", timezone: "Europe/London" },
-  { name: "GB-SCT", country: "GB", region: "SCT", timezone: "Europe/London" },
-  { name: "DE-BY", country: "DE", region: "BY", timezone: "Europe/Berlin" },
-  { name: "DE-BE", country: "DE", region: "BE", timezone: "Europe/Berlin" },
-  { name: "IN", country: "IN", timezone: "Asia/Kolkata" },
-  { name: "US", country: "US", timezone: "America/New_York" },
-];
-
-/** The oracle, straight from the library with the default playbook's filter (public, bank). */
-function holidaysOf(where: Pick<Where, "country" | "region">, year: number): string[] {
-  const library = where.region ? new Holidays(where.country, where.region) : new Holidays(where.country);
-  const dates = library
-    .getHolidays(year)
-    .filter((h) => h.type === "public" || h.type === "bank")
-    .map((h) => h.date.slice(0, 10));
-  return [...new Set(dates)].sort();
-}
+import { holidaysOf, PLACES, type Where } from "../support/places.ts";
 
 const prospectIn = (where: Where) => ({
   country: where.country,

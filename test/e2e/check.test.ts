@@ -8,12 +8,12 @@
  */
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { TimelineEntry } from "@redial/core";
-import { checkTable, type Runtime, startRuntime } from "@redial/local";
+import { checkTable, type Runtime } from "@redial/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkReport, expectNoViolations } from "../support/check.ts";
 import { runRedial } from "../support/cli.ts";
 import { playbook } from "../support/core.ts";
-import { E2e } from "../support/e2e.ts";
+import { E2e, startPinned } from "../support/e2e.ts";
 
 let runtime: Runtime;
 let api: E2e;
@@ -23,13 +23,7 @@ const PINNED = "2026-11-30T12:00:00Z";
 const START = "2026-12-01T15:00:00Z";
 
 beforeAll(async () => {
-  runtime = await startRuntime({
-    port: 0,
-    dynamoPort: 0,
-    sesPort: 0,
-    env: { REDIAL_DEV_NOW: PINNED },
-    log: "silent",
-  });
+  runtime = await startPinned(PINNED);
   api = new E2e(runtime, "check");
 }, 120_000);
 

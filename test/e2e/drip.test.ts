@@ -6,11 +6,11 @@
  */
 import { type IngestResult, prospectCalendar, type TimelineEntry } from "@redial/core";
 import { webhookHeaders } from "@redial/functions";
-import { DEV_API_TOKEN, DEV_WEBHOOK_SECRET, type Runtime, startRuntime } from "@redial/local";
+import { DEV_API_TOKEN, DEV_WEBHOOK_SECRET, type Runtime } from "@redial/local";
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { playbook } from "../support/core.ts";
-import type { InboxEmail } from "../support/e2e.ts";
+import { type InboxEmail, startPinned } from "../support/e2e.ts";
 
 let runtime: Runtime;
 let delivery = 0;
@@ -19,13 +19,7 @@ let delivery = 0;
 const PINNED = "2026-11-30T12:00:00Z";
 
 beforeAll(async () => {
-  runtime = await startRuntime({
-    port: 0,
-    dynamoPort: 0,
-    sesPort: 0,
-    env: { REDIAL_DEV_NOW: PINNED },
-    log: "silent",
-  });
+  runtime = await startPinned(PINNED);
 }, 120_000);
 
 afterAll(async () => {

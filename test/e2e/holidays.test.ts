@@ -6,41 +6,16 @@
  * retry call), and the day before another country's holiday a prospect here does the same (its note
  * is due on that holiday, an ordinary day where it is). Then every timer runs, through the local SES.
  */
-import { type Runtime, startRuntime } from "@redial/local";
-import Holidays from "date-holidays";
+import type { Runtime } from "@redial/local";
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { E2e } from "../support/e2e.ts";
+import { E2e, startPinned } from "../support/e2e.ts";
+import { holidaysOf, PLACES, type Where as Place } from "../support/places.ts";
 
-interface Place {
-  name: string;
-  country: string;
-  region?: string;
-  timezone: string;
-}
-
-const PLACES: Place[] = [
-  { name: "GB-ENG", country: "GB", region: "ENG", timezone: "Europe/London" },
-  { name: "GB-SCT", country: "GB", region: "SCT", timezone: "Europe/London" },
-  { name: "DE-BY", country: "DE", region: "BY", timezone: "Europe/Berlin" },
-  { name: "DE-BE", country: "DE", region: "BE", timezone: "Europe/Berlin" },
-  { name: "IN", country: "IN", timezone: "Asia/Kolkata" },
-  { name: "US", country: "US", timezone: "America/New_York" },
-];
 const YEAR = 2031;
 const PINNED = "2030-12-30T00:00:00Z";
 
-/** The oracle: the library's public and bank holidays of the place, the default playbook's filter. */
-function holidaysOf(place: Place): Set<string> {
-  const library = place.region ? new Holidays(place.country, place.region) : new Holidays(place.country);
-  return new Set(
-    library
-      .getHolidays(YEAR)
-      .filter((h) => h.type === "public" || h.type === "bank")
-      .map((h) => h.date.slice(0, 10)),
-  );
-}
-const HOLIDAYS = new Map(PLACES.map((place) => [place.name, holidaysOf(place)]));
+const HOLIDAYS = new Map(PLACES.map((place) => [place.name, new Set(holidaysOf(place, YEAR))]));
 const own = (place: Place) => HOLIDAYS.get(place.name) ?? new Set<string>();
 
 const isWorkday = (place: Place, date: DateTime) =>
@@ -86,13 +61,7 @@ let runtime: Runtime;
 let api: E2e;
 
 beforeAll(async () => {
-  runtime = await startRuntime({
-    port: 0,
-    dynamoPort: 0,
-    sesPort: 0,
-    env: { REDIAL_DEV_NOW: PINNED },
-    log: "silent",
-  });
+  runtime = await startPinned(PINNED);
   api = new E2e(runtime, "holidays");
 }, 120_000);
 

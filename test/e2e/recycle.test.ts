@@ -6,11 +6,11 @@
  * scenarios run in date order.
  */
 import { EXPORT_COLUMNS } from "@redial/core";
-import { DEV_EXPORT_RECIPIENT, type Runtime, startRuntime } from "@redial/local";
+import { DEV_EXPORT_RECIPIENT, type Runtime } from "@redial/local";
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { playbook } from "../support/core.ts";
-import { attachmentText, E2e, parseCsv } from "../support/e2e.ts";
+import { attachmentText, E2e, parseCsv, startPinned } from "../support/e2e.ts";
 
 let runtime: Runtime;
 let api: E2e;
@@ -20,13 +20,7 @@ const PINNED = "2026-11-30T12:00:00Z";
 const FIRST_CALL = "2026-12-01T15:00:00Z"; // Tue 10:00 EST
 
 beforeAll(async () => {
-  runtime = await startRuntime({
-    port: 0,
-    dynamoPort: 0,
-    sesPort: 0,
-    env: { REDIAL_DEV_NOW: PINNED },
-    log: "silent",
-  });
+  runtime = await startPinned(PINNED);
   api = new E2e(runtime, "recycle");
 }, 120_000);
 

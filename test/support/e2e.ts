@@ -4,7 +4,13 @@
  */
 import type { IngestResult, Prospect, QueueEntry, TimelineEntry } from "@redial/core";
 import { webhookHeaders } from "@redial/functions";
-import { DEV_API_TOKEN, DEV_WEBHOOK_SECRET, type Runtime } from "@redial/local";
+import {
+  DEV_API_TOKEN,
+  DEV_WEBHOOK_SECRET,
+  type Runtime,
+  type RuntimeOptions,
+  startRuntime,
+} from "@redial/local";
 import { parse } from "csv-parse/sync";
 import { expect } from "vitest";
 
@@ -24,6 +30,20 @@ export interface QueueRow {
   profile: Prospect["profile"];
   entry: QueueEntry;
 }
+
+/**
+ * The local runtime on free ports, silent, with business time pinned at `pinned` (REDIAL_DEV_NOW):
+ * a test that walks fixed dates then passes on any day it runs.
+ */
+export const startPinned = (pinned: string, options: RuntimeOptions = {}): Promise<Runtime> =>
+  startRuntime({
+    port: 0,
+    dynamoPort: 0,
+    sesPort: 0,
+    env: { REDIAL_DEV_NOW: pinned },
+    log: "silent",
+    ...options,
+  });
 
 export class E2e {
   readonly runtime: Runtime;
