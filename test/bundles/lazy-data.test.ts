@@ -3,17 +3,14 @@
  * lazyDataAsJson and holidayRulesAsJson): bundled as every function is, they hold the same data as
  * the installed files, parse nothing at import, and still answer what Redial asks of them.
  */
-import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { build } from "esbuild";
 import metadata from "libphonenumber-js/metadata.min.json";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/build-functions.ts";
 import bundlePlugins from "../../stacks/esbuild-plugins.mjs";
+import { runBundled } from "./run-bundled.ts";
 
-const run = promisify(execFile);
 /** No type declarations ship for astronomia's data: imported by a name TypeScript does not resolve. */
 const VSOP87_EARTH: string = "astronomia/data/vsop87Bearth";
 const DIR = join(ROOT, `.build/test/lazy-data-${process.pid}`);
@@ -38,26 +35,13 @@ process.stdout.write(JSON.stringify({ atImport, country, vsop, metadata }));
 `,
     );
     const outfile = join(DIR, "entry.bundle.mjs");
-    const result = await build({
-      entryPoints: [entry],
-      absWorkingDir: ROOT,
-      nodePaths: [join(ROOT, "node_modules")],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      outfile,
-      plugins: bundlePlugins,
-      metafile: true,
-      logLevel: "warning",
-    });
-    const { stdout } = await run(process.execPath, [outfile], { maxBuffer: 64 << 20 });
+    const { stdout, inputs } = await runBundled(entry, outfile, bundlePlugins);
     const out = JSON.parse(stdout) as Record<string, unknown>;
     expect(out.atImport).toEqual({ parses: 0, name: "earth", type: "B", version: metadata.version });
     expect(out.country).toBe("GB");
     const { default: vsop87Bearth } = (await import(VSOP87_EARTH)) as { default: unknown };
     expect(out.vsop).toEqual(JSON.parse(JSON.stringify(vsop87Bearth)));
     expect(out.metadata).toEqual(JSON.parse(JSON.stringify(metadata)));
-    const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((path) => path.endsWith("astronomia/data/vsop87Bearth.js"))).toBe(true);
   });
 });

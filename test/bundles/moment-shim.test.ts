@@ -10,18 +10,15 @@
  *   function is (the stand-in, the rules as JSON: stacks/esbuild-plugins.mjs) and untouched, for every year 1990–2100 where equinoxes make days (CL, JP, TW; and CN)
  *   and sample years for the others.
  */
-import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
-import { build } from "esbuild";
 import realMoment from "moment-timezone";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/build-functions.ts";
 import bundlePlugins, { MOMENT_TIMEZONE_SHIM } from "../../stacks/esbuild-plugins.mjs";
+import { runBundled } from "./run-bundled.ts";
 
-const run = promisify(execFile);
 const DIR = join(ROOT, `.build/test/moment-shim-${process.pid}`);
 
 interface ShimMoment {
@@ -144,21 +141,7 @@ process.stdout.write(JSON.stringify(out));
     );
     const bundle = async (name: string, plugins: typeof bundlePlugins) => {
       const outfile = join(DIR, `${name}.mjs`);
-      const result = await build({
-        entryPoints: [entry],
-        absWorkingDir: ROOT,
-        nodePaths: [join(ROOT, "node_modules")],
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        outfile,
-        plugins,
-        metafile: true,
-        logLevel: "warning",
-      });
-      const inputs = Object.keys(result.metafile.inputs);
-      const code = readFileSync(outfile, "utf8");
-      const { stdout } = await run(process.execPath, [outfile], { maxBuffer: 256 << 20 });
+      const { stdout, code, inputs } = await runBundled(entry, outfile, plugins);
       return { inputs, code, holidays: JSON.parse(stdout) as Record<string, unknown[]> };
     };
     // Ours: as every function is bundled (the stand-in, and the rules as JSON.parse of the same data).
