@@ -132,6 +132,26 @@ describe("calendar: day and month arithmetic agrees with Luxon's plus()", () => 
   });
 });
 
+describe("calendar: the hot-path readers agree with Luxon", () => {
+  const zones = ["America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Europe/Paris"];
+  it("instant(iso) and localDayTime(ms) give Luxon's local date and time, every 97 minutes over 2 years", () => {
+    for (const zone of zones) {
+      const calendar = cal(zone);
+      for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2028, 0, 1); ms += 97 * 60_000 + 1_234) {
+        const luxon = DateTime.fromMillis(ms, { zone });
+        const iso = new Date(ms).toISOString();
+        expect(calendar.instant(iso).toISO()).toBe(luxon.toISO());
+        const { day, minutes } = calendar.localDayTime(ms);
+        expect(new Date(day * 86_400_000).toISOString().slice(0, 10)).toBe(luxon.toISODate());
+        expect(minutes).toBeCloseTo(
+          luxon.hour * 60 + luxon.minute + luxon.second / 60 + luxon.millisecond / 60_000,
+          9,
+        );
+      }
+    }
+  });
+});
+
 describe("calendar: stepSlot is nextWindowSlot(later(target, notBefore)) without the detours", () => {
   // A seeded generator keeps the test reproducible (mulberry32).
   let seed = 42;

@@ -4,7 +4,6 @@
  * planned time is the `plannedAt` the send's timeline entry carries (send/outcome.ts); sends recorded
  * before it existed carry none and are not judged.
  */
-import { DateTime } from "luxon";
 import { prospectCalendar } from "../calendar/prospect-calendar.ts";
 import { staleReason } from "../decide/guardrails/g8-fresh.ts";
 import type { Playbook } from "../schemas/playbook.ts";
@@ -18,12 +17,7 @@ export function checkFreshness(snapshot: ProspectSnapshot, playbook: Playbook): 
   const problems: string[] = [];
   for (const send of allSends(snapshot)) {
     if (!send.plannedAt) continue;
-    const late = staleReason(
-      cal,
-      playbook,
-      { ...send, plannedAt: send.plannedAt },
-      DateTime.fromISO(send.at),
-    );
+    const late = staleReason(cal, playbook, { ...send, plannedAt: send.plannedAt }, cal.instant(send.at));
     if (late)
       problems.push(
         `email of timer ${send.timerId} sent ${send.at}: ${late.replace(/skipped \(G8\)$/, "sent all the same (G8)")}`,

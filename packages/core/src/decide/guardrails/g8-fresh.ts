@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import type { DateTime } from "luxon";
 import type { Calendar } from "../../calendar/calendar.ts";
 import type { Playbook } from "../../schemas/playbook.ts";
 import type { Timer } from "../../schemas/prospect.ts";
@@ -17,7 +17,7 @@ export function isMomentBound(playbook: Playbook, sequence: string | undefined):
 
 /** The last instant a moment-bound step planned for `plannedAt` may go out. */
 export function freshUntil(cal: Calendar, plannedAt: string, playbook: Playbook): DateTime {
-  return cal.addBusinessDays(DateTime.fromISO(plannedAt), playbook.lateSteps.freshForBusinessDays);
+  return cal.addBusinessDays(cal.instant(plannedAt), playbook.lateSteps.freshForBusinessDays);
 }
 
 /** Why a moment-bound email going out at `at` is too late, or null when it is fresh (or not moment-bound). */
@@ -30,7 +30,7 @@ export function staleReason(
   if (!isMomentBound(playbook, timer.sequence)) return null;
   const planned = timer.plannedAt ?? timer.at;
   if (at <= freshUntil(cal, planned, playbook)) return null;
-  const late = cal.businessDaysBetween(DateTime.fromISO(planned), at);
+  const late = cal.businessDaysBetween(cal.instant(planned), at);
   const fresh = playbook.lateSteps.freshForBusinessDays;
   return `${timer.template ?? timer.sequence} was planned for ${planned}, would go out ${at.toUTC().toISO({ suppressMilliseconds: true })}: ${late} business day(s) late, more than ${fresh}: skipped (G8)`;
 }
@@ -46,7 +46,7 @@ export function freshEmails(
   for (const email of emails) {
     // On time (the common case): fresh without a calendar computation.
     const reason =
-      email.at === email.plannedAt ? null : staleReason(cal, playbook, email, DateTime.fromISO(email.at));
+      email.at === email.plannedAt ? null : staleReason(cal, playbook, email, cal.instant(email.at));
     if (reason) remarks.push(reason);
     else kept.push(email);
   }

@@ -1,6 +1,5 @@
 import { DateTime } from "luxon";
 import { type Calendar, isoUtc } from "../../calendar/calendar.ts";
-import { minutesOf } from "../../calendar/days.ts";
 import type { Timer } from "../../schemas/prospect.ts";
 import { capDeferral } from "./g3-frequency-cap.ts";
 
@@ -15,22 +14,24 @@ import { capDeferral } from "./g3-frequency-cap.ts";
  *   (from its `plannedAt` to its slot): the business days between them stay those the playbook planned.
  */
 export function nextAllowed(cal: Calendar, sentAt: number, minGap: number): number {
-  return cal.addBusinessDays(DateTime.fromMillis(sentAt), minGap).toMillis();
+  return cal.addBusinessDays(DateTime.fromMillis(sentAt, { zone: cal.tz }), minGap).toMillis();
 }
 
 /**
  * Whether `later` is at least `minGap` business days after `earlier` (`later >= nextAllowed(earlier)`),
- * without building the instant: count the business dates in between, and on the boundary date compare
- * wall-clock times. Planning checks every pair of emails; Luxon's fromObject is the costly call.
+ * both in ms, without building an instant: count the business dates in between, and on the boundary
+ * date compare wall-clock times. Planning checks every pair of emails, so no Luxon DateTime here.
  */
-export function apart(cal: Calendar, earlier: DateTime, later: DateTime, minGap: number): boolean {
+export function apart(cal: Calendar, earlier: number, later: number, minGap: number): boolean {
   if (minGap === 0) return true;
+  const from = cal.localDayTime(earlier);
+  const to = cal.localDayTime(later);
   // Counting stops past minGap: emails weeks apart need no more than that to pass.
-  const days = cal.businessDaysBetween(earlier, later, minGap + 1);
+  const days = cal.businessDatesBetween(from.day, to.day, minGap + 1);
   if (days !== minGap) return days > minGap;
   // On the minGap-th business date itself, or on a closed day after it.
-  if (!cal.isBusinessDay(later)) return true;
-  return minutesOf(cal.local(later)) >= minutesOf(cal.local(earlier));
+  if (!cal.isBusinessDate(to.day)) return true;
+  return to.minutes >= from.minutes;
 }
 
 export interface SpacingOptions {
@@ -54,46 +55,40 @@ export function spaceEmails(
 ): Timer[] {
   const { cal, minGapBusinessDays: gap, perProspectPer7Days: cap, reslot } = options;
   const taken = history.map((iso) => Date.parse(iso)).sort((a, b) => a - b); // ascending, for G3
-  const locals = new Map<number, DateTime>(); // instant → local time, memoised
-  const local = (at: number) => {
-    let dt = locals.get(at);
-    if (!dt) {
-      dt = DateTime.fromMillis(at, { zone: cal.tz });
-      locals.set(at, dt);
-    }
-    return dt;
-  };
-  const fits = (a: number, b: number) =>
-    a <= b ? apart(cal, local(a), local(b), gap) : apart(cal, local(b), local(a), gap);
+  const fits = (a: number, b: number) => (a <= b ? apart(cal, a, b, gap) : apart(cal, b, a, gap));
   const out: Timer[] = [];
   const placed = new Map<string, Timer>(); // sequence#step → the email as placed
-  const ordered = [...emails].sort(
-    (a, b) => Date.parse(a.at) - Date.parse(b.at) || Date.parse(plannedOf(a)) - Date.parse(plannedOf(b)),
-  );
-  for (const email of ordered) {
-    let at = Date.parse(email.at);
+  // Overdue steps all sit on the same slot: the planned order breaks the tie.
+  const ordered = emails
+    .map((email) => ({ email, at: Date.parse(email.at), planned: Date.parse(plannedOf(email)) }))
+    .sort((a, b) => a.at - b.at || a.planned - b.planned);
+  for (const { email, at: slot } of ordered) {
+    let at = slot;
     const before = email.step ? placed.get(`${email.sequence}#${email.step - 1}`) : undefined;
     // A step before it that went out as planned (late by 0 business days) moves nothing.
     if (before?.plannedAt && email.plannedAt && before.at !== before.plannedAt) {
-      const late = cal.businessDaysBetween(DateTime.fromISO(before.plannedAt), DateTime.fromISO(before.at));
-      const kept = reslot(email, cal.addBusinessDays(DateTime.fromISO(email.plannedAt), late)).toMillis();
+      const late = cal.businessDaysBetween(cal.instant(before.plannedAt), cal.instant(before.at));
+      const kept = reslot(email, cal.addBusinessDays(cal.instant(email.plannedAt), late)).toMillis();
       if (kept > at) at = kept;
     }
     for (let guard = 0; guard < 100; guard++) {
       const clash = taken.filter((t) => !fits(t, at));
       if (clash.length) {
-        at = reslot(email, DateTime.fromMillis(nextAllowed(cal, Math.max(...clash), gap))).toMillis();
+        at = reslot(
+          email,
+          DateTime.fromMillis(nextAllowed(cal, Math.max(...clash), gap), { zone: cal.tz }),
+        ).toMillis();
         continue;
       }
       const free = capDeferral(taken, at, cap); // G3
       if (free === null) break;
-      const cappedAt = reslot(email, DateTime.fromMillis(free)).toMillis();
+      const cappedAt = reslot(email, DateTime.fromMillis(free, { zone: cal.tz })).toMillis();
       if (cappedAt === at) break;
       at = cappedAt;
     }
     taken.push(at);
     taken.sort((a, b) => a - b);
-    const moved = at === Date.parse(email.at) ? email : { ...email, at: isoUtc(at) };
+    const moved = at === slot ? email : { ...email, at: isoUtc(at) };
     if (email.step) placed.set(`${email.sequence}#${email.step}`, moved);
     out.push(moved);
   }
@@ -129,8 +124,8 @@ export function respaceFollowers(
   let before = moved;
   for (const timer of followers) {
     if (!before.plannedAt || !timer.plannedAt) break;
-    const late = cal.businessDaysBetween(DateTime.fromISO(before.plannedAt), DateTime.fromISO(before.at));
-    const earliest = reslot(timer, cal.addBusinessDays(DateTime.fromISO(timer.plannedAt), late)).toMillis();
+    const late = cal.businessDaysBetween(cal.instant(before.plannedAt), cal.instant(before.at));
+    const earliest = reslot(timer, cal.addBusinessDays(cal.instant(timer.plannedAt), late)).toMillis();
     before = timer;
     if (earliest > Date.parse(timer.at)) {
       before = { ...timer, at: isoUtc(earliest) };

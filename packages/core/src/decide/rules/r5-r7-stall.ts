@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { toUtcIso } from "../../calendar/calendar.ts";
+import { dayOf, dayOfIso } from "../../calendar/days.ts";
 import { localIso } from "../../calendar/local-time.ts";
 import type { HalfDay } from "../../schemas/prospect.ts";
 import { recycleTimer, sequenceTimers } from "../plan.ts";
@@ -92,7 +93,7 @@ export function stalled(ctx: RuleContext, stall: Stall, streak: number): Plan {
  * callback asked for "today" is kept today when a slot is left.
  */
 function isPast(ctx: RuleContext, value: string, at: DateTime): boolean {
-  if (DATE_ONLY.test(value)) return value < (ctx.now.toISODate() ?? "");
+  if (DATE_ONLY.test(value)) return dayOfIso(value) < dayOf(ctx.now);
   return at < ctx.now;
 }
 
@@ -101,8 +102,7 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 /** A bare date means that day's morning in the prospect's zone; a date-time keeps its half-day. */
 function parseCallbackAt(ctx: RuleContext, value: string): { at: DateTime; half: HalfDay } {
   if (DATE_ONLY.test(value)) {
-    const day = DateTime.fromISO(value, { zone: ctx.cal.tz });
-    return { at: ctx.cal.halfWindow(day, "morning").start, half: "morning" };
+    return { at: ctx.cal.halfWindowOn(dayOfIso(value), "morning").start, half: "morning" };
   }
   const at = DateTime.fromISO(value, { setZone: true });
   return { at, half: ctx.cal.halfOf(at) };
