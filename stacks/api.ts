@@ -1,4 +1,4 @@
-import { functionDefaults, optionalEnv, stageConfig } from "./config";
+import { type Environment, functionDefaults, optionalEnv, stageConfig } from "./config";
 import { schedulerEnv, schedulerPermissions } from "./scheduler";
 import { crmSourceEnv, crmWebhookEnv, secrets, webhookSecretEnv } from "./secrets";
 import { table } from "./storage";
@@ -15,7 +15,7 @@ export const api = new sst.aws.ApiGatewayV2("Api", domain ? { domain } : {});
 export const publicUrl = optionalEnv("REDIAL_PUBLIC_URL") ?? (domain ? `https://${domain}` : api.url);
 
 /** What every function's loadConfig() requires, whatever the function does. */
-export const baseEnv = {
+export const baseEnv: Environment = {
   ...webhookSecretEnv,
   REDIAL_API_TOKEN: secrets.apiToken.value,
   REDIAL_PUBLIC_URL: publicUrl,

@@ -11,20 +11,19 @@
  * - esbuild-plugins.mjs: the file readers replaced by a stub, so no YAML parser in any bundle, and
  *   moment-timezone (date-holidays') replaced by a small stand-in over Intl, so no tz database.
  */
+import { join } from "node:path";
 import { checkPlaybookTemplates, compileTemplates, splitTemplates } from "../packages/core/src/index.ts";
 import { EMBEDDED_GLOBAL, type EmbeddedPlaybook } from "../packages/functions/src/playbook.ts";
-import {
-  DEFAULT_PLAYBOOK_PATH,
-  DEFAULT_TEMPLATES_DIR,
-  readPlaybookFile,
-  readTemplateSources,
-} from "../packages/functions/src/playbook-files.ts";
+import { readPlaybookFile, readTemplateSources } from "../packages/functions/src/playbook-files.ts";
 
 /** Relative to sst.config.ts, as SST resolves `nodejs.plugins`. */
 export const ESBUILD_PLUGINS_FILE = "stacks/esbuild-plugins.mjs";
 
 /** The esbuild options SST takes from `nodejs.esbuild` (it reads `external` and `target`). */
-export const ESBUILD_OPTIONS = { external: ["@aws-sdk/*"], target: "node22" } as const;
+export const ESBUILD_OPTIONS: { external: string[]; target: string } = {
+  external: ["@aws-sdk/*"],
+  target: "node22",
+};
 
 /** The lines SST's Node build (pkg/runtime/node/build.go) puts above `nodejs.banner` in an ESM bundle. */
 export const SST_BANNER = [
@@ -35,10 +34,15 @@ export const SST_BANNER = [
   `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
 ];
 
-/** The repository's playbook and templates, checked as start-up would check them, ready to embed. */
-export function embeddedPlaybook(): EmbeddedPlaybook {
-  const playbook = readPlaybookFile(DEFAULT_PLAYBOOK_PATH);
-  const templates = splitTemplates(readTemplateSources(DEFAULT_TEMPLATES_DIR));
+/**
+ * The repository's playbook and templates, checked as start-up would check them, ready to embed.
+ * From the working directory, not this module's URL: SST bundles sst.config.ts and stacks/ into
+ * .sst/platform/sst.config.<n>.mjs and runs that from the project root, so `import.meta.url` points
+ * into .sst, while the CLI (and npm scripts) run in the root.
+ */
+export function embeddedPlaybook(root = process.cwd()): EmbeddedPlaybook {
+  const playbook = readPlaybookFile(join(root, "playbook/playbook.yaml"));
+  const templates = splitTemplates(readTemplateSources(join(root, "playbook/templates")));
   const missing = checkPlaybookTemplates(playbook, compileTemplates(templates));
   if (missing.length > 0) {
     throw new Error(
@@ -56,10 +60,10 @@ export function embeddedBanner(embedded: EmbeddedPlaybook = embeddedPlaybook()):
 /** Every function's `nodejs` arguments. */
 export function nodejsArgs() {
   return {
-    format: "esm",
+    format: "esm" as const,
     minify: true,
     banner: embeddedBanner(),
     plugins: ESBUILD_PLUGINS_FILE,
     esbuild: { ...ESBUILD_OPTIONS, external: [...ESBUILD_OPTIONS.external] },
-  } as const;
+  };
 }

@@ -14,12 +14,15 @@ export function required(name: string): string {
 
 export const optionalEnv = (name: string): string | undefined => process.env[name]?.trim() || undefined;
 
-const optional = (name: string) => {
+/** A Lambda environment as SST types it: every value a string or an output of one, never undefined. */
+export type Environment = Record<string, $util.Input<string>>;
+
+const optional = (name: string): Environment => {
   const value = optionalEnv(name);
   return value ? { [name]: value } : {};
 };
 
-export const stageConfig = {
+export const stageConfig: Environment = {
   REDIAL_POSTAL_ADDRESS: required("REDIAL_POSTAL_ADDRESS"),
   // Unset: the playbook's team.timezone stands.
   ...optional("REDIAL_TEAM_TIMEZONE"),

@@ -1,5 +1,5 @@
 import { baseEnv } from "./api";
-import { accountId, emailDomain, functionDefaults, optionalEnv, region } from "./config";
+import { accountId, type Environment, emailDomain, functionDefaults, optionalEnv, region } from "./config";
 import { schedulerEnv, schedulerPermissions } from "./scheduler";
 import { crmWebhookEnv } from "./secrets";
 import { table } from "./storage";
@@ -59,7 +59,7 @@ export const sesPermissions = [
   },
 ];
 
-export const sendingEnv = {
+export const sendingEnv: Environment = {
   REDIAL_EMAIL_DOMAIN: emailDomain,
   REDIAL_SES_CONFIGURATION_SET: configSet.configurationSetName,
 };

@@ -8,6 +8,22 @@
  * replaced by a stub with the same exports whose functions say so. That leaves the YAML parser
  * (115 KB, a quarter of a bundle) out of every function. test/bundles checks the exports match.
  */
+/**
+ * Every hook is registered with a filter that matches anything and tests the path (and namespace)
+ * itself. SST's bridge to these plugins (.sst/platform/functions/nodejs-runtime/plugin.mjs, SST
+ * 4.17.1) tests each hook's filter against a field its Go side never sends, so only a match-all
+ * filter is reached, and it ignores `namespace` altogether (upstream anomalyco/sst#4514). Plain
+ * esbuild (npm run build:functions) runs the same hooks, so both build the same bundles;
+ * test/bundles/sst-plugin-bridge.test.ts drives SST's bridge with these plugins.
+ */
+const ANY = /.*/;
+const matches = (args, filter, namespace = "file") =>
+  typeof args?.path === "string" && filter.test(args.path) && (args.namespace ?? "file") === namespace;
+const onLoad = (build, filter, load, namespace) =>
+  build.onLoad({ filter: ANY }, (args) => (matches(args, filter, namespace) ? load(args) : undefined));
+const onResolve = (build, filter, resolve) =>
+  build.onResolve({ filter: ANY }, (args) => (matches(args, filter) ? resolve(args) : undefined));
+
 const STUB = `
 const fromSource = (name) => () => {
   throw new Error(name + ": a Redial bundle embeds its playbook and templates and reads no files; REDIAL_PLAYBOOK and REDIAL_TEMPLATES are for running from source");
@@ -24,7 +40,7 @@ export const PLAYBOOK_FILES_MODULE = /[\\/]packages[\\/]functions[\\/]src[\\/]pl
 export const embeddedPlaybookOnly = {
   name: "redial-embedded-playbook-only",
   setup(build) {
-    build.onLoad({ filter: PLAYBOOK_FILES_MODULE }, () => ({ contents: STUB, loader: "js" }));
+    onLoad(build, PLAYBOOK_FILES_MODULE, () => ({ contents: STUB, loader: "js" }));
   },
 };
 
@@ -135,14 +151,8 @@ export const MOMENT_TIMEZONE = /^moment-timezone$/;
 export const momentShim = {
   name: "redial-moment-shim",
   setup(build) {
-    build.onResolve({ filter: MOMENT_TIMEZONE }, () => ({
-      path: "moment-timezone",
-      namespace: "redial-moment-shim",
-    }));
-    build.onLoad({ filter: /.*/, namespace: "redial-moment-shim" }, () => ({
-      contents: MOMENT_SHIM,
-      loader: "js",
-    }));
+    onResolve(build, MOMENT_TIMEZONE, () => ({ path: "moment-timezone", namespace: "redial-moment-shim" }));
+    onLoad(build, ANY, () => ({ contents: MOMENT_SHIM, loader: "js" }), "redial-moment-shim");
   },
 };
 
@@ -199,7 +209,7 @@ export const holidayRulesAsJson = {
   setup(build) {
     // Parsed on first use (the first Holidays built), not at import: a request that decides nothing
     // (GET /health, a bounce) does not pay for it. date-holidays reads only these top-level keys.
-    build.onLoad({ filter: HOLIDAY_RULES_MODULE }, async (args) => {
+    onLoad(build, HOLIDAY_RULES_MODULE, async (args) => {
       const { data } = await import(new URL(`file://${args.path}`).href);
       return { contents: lazyJsonModule({ data }), loader: "js" };
     });
@@ -220,7 +230,7 @@ export const LAZY_DATA_MODULES =
 export const lazyDataAsJson = {
   name: "redial-lazy-data-as-json",
   setup(build) {
-    build.onLoad({ filter: LAZY_DATA_MODULES }, async (args) => {
+    onLoad(build, LAZY_DATA_MODULES, async (args) => {
       const module = await import(new URL(`file://${args.path}`).href);
       return { contents: lazyJsonModule({ ...module }), loader: "js" };
     });

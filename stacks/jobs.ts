@@ -20,7 +20,7 @@ const playbook = parsePlaybook(
 const WEEKDAYS = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] as const;
 
 /** ISO weekday (1 = Monday) and "HH:MM" as an EventBridge Scheduler cron expression. */
-export function weeklyCron(weekday: number, time: string): string {
+export function weeklyCron(weekday: number, time: string): `cron(${string})` {
   const [hours, minutes] = time.split(":").map(Number);
   return `cron(${minutes} ${hours} ? * ${WEEKDAYS[weekday - 1]} *)`;
 }

@@ -1,4 +1,4 @@
-import { accountId, functionArn, region } from "./config";
+import { accountId, type Environment, functionArn, region } from "./config";
 
 /**
  * What EventBridge Scheduler needs to wake the timer runner (ARCHITECTURE.md "The flow", step 3):
@@ -57,7 +57,7 @@ export const schedulerPermissions = [
 ];
 
 /** config.ts: all four or none. */
-export const schedulerEnv = {
+export const schedulerEnv: Environment = {
   REDIAL_SCHEDULE_GROUP: scheduleGroup.name,
   REDIAL_TIMER_TARGET_ARN: timerRunnerArn,
   REDIAL_SCHEDULER_ROLE_ARN: schedulerRole.arn,

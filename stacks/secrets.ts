@@ -1,4 +1,4 @@
-import { optionalEnv, required } from "./config";
+import { type Environment, optionalEnv, required } from "./config";
 
 /**
  * Secrets, set per stage with `npx sst secret set <Name> <value> --stage prod`.
@@ -33,12 +33,12 @@ export const crmWebhookUrl = optionalEnv("REDIAL_CRM_WEBHOOK_URL");
 export const crmWebhookSecret = crmWebhookUrl ? new sst.Secret("CrmWebhookSecret") : undefined;
 
 /** Every secret value a function's loadConfig() reads, as REDIAL_* variables. */
-export const webhookSecretEnv = {
+export const webhookSecretEnv: Environment = {
   REDIAL_WEBHOOK_SECRET: $resolve(webhookSecrets.map((secret) => secret.value)).apply((values) =>
     values.join(" "),
   ),
 };
-export const crmWebhookEnv =
+export const crmWebhookEnv: Environment =
   crmWebhookUrl && crmWebhookSecret
     ? { REDIAL_CRM_WEBHOOK_URL: crmWebhookUrl, REDIAL_CRM_WEBHOOK_SECRET: crmWebhookSecret.value }
     : {};
@@ -59,7 +59,7 @@ const salesforceSecret = crmSecret("salesforce", "SalesforceSecret");
 const pipedrivePassword = crmSecret("pipedrive", "PipedrivePassword");
 
 /** The CRM sources' variables (packages/functions/src/config.ts); only the API function reads them. */
-export const crmSourceEnv = {
+export const crmSourceEnv: Environment = {
   ...(hubspotSecret ? { REDIAL_HUBSPOT_SECRET: hubspotSecret.value } : {}),
   ...(salesforceSecret
     ? {
