@@ -40,12 +40,29 @@ export const functionName = (name: string) => `${$app.name}-${$app.stage}-${name
 export const functionArn = (name: string) =>
   $interpolate`arn:aws:lambda:${region}:${accountId}:function:${functionName(name)}`;
 
+/** The trust policy of a role only Lambda may assume. */
+export const LAMBDA_TRUST = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+};
+
+/**
+ * A function's role is assumed by Lambda alone. SST 4.17.1 also lets the account root assume it on
+ * every deploy: its role code means to do that only in `sst dev` live mode (your machine runs the
+ * function with the role), but tests an Output, always truthy. `sst dev` keeps SST's trust.
+ */
+export function lambdaOnlyTrust(args: aws.iam.RoleArgs): undefined {
+  if (!$dev) args.assumeRolePolicy = JSON.stringify(LAMBDA_TRUST);
+}
+
 /**
  * What every Redial function is: Node 22 on Graviton, bundled as bundle.ts says (the playbook and
- * its templates embedded at build time; nothing is copied or read at run time).
+ * its templates embedded at build time; nothing is copied or read at run time), its role trusted by
+ * Lambda alone. A function with a transform of its own keeps `...functionDefaults.transform`.
  */
 export const functionDefaults = {
   runtime: "nodejs22.x",
   architecture: "arm64",
   nodejs: nodejsArgs(),
+  transform: { role: lambdaOnlyTrust },
 } as const;

@@ -31,6 +31,7 @@ export const timerRunner = new sst.aws.Function(TIMER_RUNNER, {
   memory: "512 MB",
   timeout: "30 seconds",
   transform: {
+    ...functionDefaults.transform,
     // The name schedulerEnv's REDIAL_TIMER_TARGET_ARN was built from.
     function: (args) => {
       args.name = functionName(TIMER_RUNNER);

@@ -53,6 +53,7 @@ export const KNOWN_NODEJS_ARGS = [
 
 export function installStandIn(stage: string) {
   const recorded: Recorded[] = [];
+  const linkDefinitions = new Map<unknown, (resource: Record<string, unknown>) => unknown>();
   const routes: { path: string; handler: unknown }[] = [];
   const prefix = `redial-${stage}`;
 
@@ -85,7 +86,14 @@ export function installStandIn(stage: string) {
 
   const sst = {
     Secret: make("sst.Secret", (name) => ({ name, value: `value-of:${name}` })),
+    /** How a linked component is granted (stacks/storage.ts wraps the table's link). */
+    Linkable: {
+      wrap: (type: unknown, definition: (resource: Record<string, unknown>) => unknown) => {
+        linkDefinitions.set(type, definition);
+      },
+    },
     aws: {
+      permission: (statement: { actions: string[]; resources: unknown[] }) => statement,
       Dynamo: make("sst.aws.Dynamo", (name) => ({
         name: `${prefix}-${name}`,
         arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${prefix}-${name}`,
@@ -164,6 +172,7 @@ export function installStandIn(stage: string) {
   Object.assign(globalThis, {
     $config: (config: unknown) => config,
     $app: { name: "redial", stage },
+    $dev: false,
     $interpolate: (strings: TemplateStringsArray, ...values: unknown[]) =>
       String.raw({ raw: strings }, ...values),
     $resolve: (values: unknown[]) => ({ apply: <T>(fn: (v: unknown[]) => T) => fn(values) }),
@@ -171,5 +180,7 @@ export function installStandIn(stage: string) {
     sst,
     aws,
   });
-  return { recorded, routes };
+  /** What linking `resource` (made by `type`) grants, as stacks/ defined it with sst.Linkable.wrap. */
+  const linkOf = (type: unknown, resource: Record<string, unknown>) => linkDefinitions.get(type)?.(resource);
+  return { recorded, routes, linkOf, sst };
 }
