@@ -1,0 +1,19 @@
+/**
+ * A deploying shell's environment for the mocked run (the test's, and the CLI's defaults): what
+ * stacks/config.ts requires, the optional features switched on so their resources are declared too
+ * (the alarm e-mail, the outbound CRM webhook, per-source webhook secrets), and one value per
+ * `sst.Secret` those declare (SST passes each secret as SST_SECRET_<Name>; a missing one fails).
+ */
+export const SAMPLE_ENV: Record<string, string> = {
+  REDIAL_POSTAL_ADDRESS: "Acme Inc., 1 Main St, Springfield",
+  REDIAL_EMAIL_DOMAIN: "acme.example",
+  REDIAL_ALARM_EMAIL: "ops@acme.example",
+  REDIAL_CRM_WEBHOOK_URL: "https://crm.acme.example/hooks/redial",
+  REDIAL_WEBHOOK_SOURCES: "hubspot salesforce",
+  SST_SECRET_WebhookSecret: "whsec_bW9ja2VkLXdlYmhvb2stc2VjcmV0",
+  SST_SECRET_WebhookSecretHubspot: "whsec_bW9ja2VkLWh1YnNwb3Q=",
+  SST_SECRET_WebhookSecretSalesforce: "whsec_bW9ja2VkLXNhbGVzZm9yY2U=",
+  SST_SECRET_ApiToken: "mocked-api-token",
+  SST_SECRET_UnsubscribeKey: "mocked-unsubscribe-key",
+  SST_SECRET_CrmWebhookSecret: "whsec_bW9ja2VkLWNybQ==",
+};
