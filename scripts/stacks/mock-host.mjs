@@ -58,6 +58,9 @@ await runtime.setMocks(
           ...(args.id ? { read: true } : {}),
           ...(parent && parent !== rootName ? { parent } : {}),
           ...(options ? { options } : {}),
+          // What the (mocked) cloud answered: the physical name and ARN other resources refer to.
+          ...(result.state.name !== undefined ? { physicalName: String(result.state.name) } : {}),
+          ...(result.state.arn !== undefined ? { arn: String(result.state.arn) } : {}),
           inputs,
         });
       }

@@ -33,6 +33,9 @@ export interface RecordedResource {
   custom: boolean;
   /** true for `Resource.get(...)` lookups. */
   read?: boolean;
+  /** The physical name and ARN the mocked cloud gave it (AWS resources), as others refer to it. */
+  physicalName?: string;
+  arn?: string;
   /** Resource options that change what a deploy or a removal does, when set. */
   options?: { protect?: true; retainOnDelete?: true };
 }

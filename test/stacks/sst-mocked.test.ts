@@ -1,107 +1,291 @@
 /**
  * Redial's real SST program (sst.config.ts + stacks/*.ts) run with SST's real components under
  * Pulumi's mocks (scripts/stacks/run-mocked.ts), for `prod` and a dev stage, both as a deploy
- * (`$dev` false). Where stacks.test.ts checks the wiring against a stand-in for SST, this checks
- * what SST itself makes of it: the resources it would register and their inputs, and the function
- * bundles built through a stand-in for the CLI's Runtime.Build with SST's plugin bridge.
+ * (`$dev` false), and what a deploy would create checked resource by resource: each function's role
+ * (least privilege against its bundle, trust), Lambda limits, bundles, the Scheduler chain, sending
+ * through SES, the crons, the alarms and the table. Every function's settings, trust, policy and
+ * bundle are printed for review. What only a real deploy proves: docs/deploy.md.
  *
  * It needs SST's platform in .sst/platform (`npm run sst:install`): without it the suite is
- * skipped, except in CI (CI=true), where that is a failure. Each function's Lambda settings, role
- * trust, inline policy and bundle are printed for review; most of them are recorded, not asserted.
+ * skipped, except in CI (CI=true), where that is a failure.
  */
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BUDGETS } from "../../scripts/build-functions.ts";
 import { countByType, formatFunctions, functionReports } from "../../scripts/stacks/report.ts";
-import { type MockedRun, platformMissing, runMocked } from "../../scripts/stacks/run-mocked.ts";
+import { type MockedRun, runMocked } from "../../scripts/stacks/run-mocked.ts";
 import { SAMPLE_ENV } from "../../scripts/stacks/sample-env.ts";
+import { skipWithoutPlatform } from "../support/sst-platform.ts";
+import { ACCOUNT, grantedBy, neededGrants, REGION } from "./least-privilege.ts";
 
-const FUNCTIONS = ["ApiFunction", "TimerRunner", "ReconcileTimers", "SesEvents", "WeeklyExport"];
+const FUNCTIONS = ["ApiFunction", "ReconcileTimers", "SesEvents", "TimerRunner", "WeeklyExport"];
 const STAGES = ["prod", "dev"] as const;
+const DOMAIN = SAMPLE_ENV.REDIAL_EMAIL_DOMAIN ?? "";
+/** Lambda's own limits. */
+const MAX_TIMEOUT_S = 900;
+const MAX_ENVIRONMENT_BYTES = 4096;
 
-const missing = platformMissing();
-const skip = missing !== undefined && process.env.CI !== "true";
-if (skip) console.warn(`test/stacks/sst-mocked.test.ts is skipped: ${missing}`);
+const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+const parse = (text: unknown) => (typeof text === "string" ? JSON.parse(text) : text);
 
-describe.skipIf(skip)(
-  `SST's real components under Pulumi's mocks${skip ? ` (skipped: ${missing})` : ""}`,
-  () => {
-    const runs: Partial<Record<(typeof STAGES)[number], MockedRun>> = {};
+describe.skipIf(skipWithoutPlatform())("SST's real components under Pulumi's mocks", () => {
+  const runs: Partial<Record<(typeof STAGES)[number], MockedRun>> = {};
 
-    // One after the other: each run builds the five bundles into .sst/artifacts, as a deploy does.
-    beforeAll(async () => {
-      for (const stage of STAGES) runs[stage] = await runMocked({ stage, env: SAMPLE_ENV });
-    }, 300_000);
+  // One after the other: each run builds the five bundles into .sst/artifacts, as a deploy does.
+  beforeAll(async () => {
+    for (const stage of STAGES) runs[stage] = await runMocked({ stage, env: SAMPLE_ENV });
+  }, 300_000);
 
-    const runOf = (stage: (typeof STAGES)[number]): MockedRun => {
-      const run = runs[stage];
-      if (!run) throw new Error(`No mocked run for ${stage}`);
-      return run;
+  describe.each(STAGES)("stage %s", (stage) => {
+    const run = (): MockedRun => {
+      const found = runs[stage];
+      if (!found) throw new Error(`No mocked run for ${stage}`);
+      return found;
     };
+    const all = (type: string) => run().resources.filter((r) => r.type === type);
+    const one = (type: string, name: string) => {
+      const found = all(type).find((r) => r.name === name);
+      if (!found) throw new Error(`No ${type} named ${name}`);
+      return found;
+    };
+    const lambdaArn = (fn: string) => {
+      const report = functionReports(run()).find((f) => f.name === fn);
+      if (!report) throw new Error(`No function ${fn}`);
+      return String(report.lambda.arn);
+    };
+    const queueArn = (name: string) => String(one("aws:sqs/queue:Queue", name).arn);
 
-    describe.each(STAGES)("stage %s", (stage) => {
-      it("records every resource, by type", () => {
-        const run = runOf(stage);
-        const counts = countByType(run.resources);
-        console.log(
-          `${stage}: ${run.resources.length} resources in ${run.timings.totalMs} ms ` +
-            `(app() ${run.timings.appMs}, bundle ${run.timings.bundleMs}, program ${run.timings.programMs})\n` +
-            Object.entries(counts)
-              .map(([type, n]) => `  ${String(n).padStart(3)} ${type}`)
-              .join("\n"),
-        );
-        expect(counts["sst:aws:Function"]).toBe(FUNCTIONS.length);
-        expect(counts["aws:lambda/function:Function"]).toBe(FUNCTIONS.length);
-        for (const type of ["sst:aws:Dynamo", "sst:aws:ApiGatewayV2", "sst:aws:Email", "aws:iam/role:Role"])
-          expect(counts[type], type).toBeGreaterThan(0);
-        for (const r of run.resources)
-          expect(JSON.stringify(r.inputs)).not.toContain("1b47061264138c4ac30d75fd1eb44270");
-      });
+    it("records every resource, by type, and returns the outputs", () => {
+      const counts = countByType(run().resources);
+      console.log(
+        `${stage}: ${run().resources.length} resources in ${run().timings.totalMs} ms\n` +
+          Object.entries(counts)
+            .map(([type, n]) => `  ${String(n).padStart(3)} ${type}`)
+            .join("\n"),
+      );
+      expect(counts["aws:lambda/function:Function"]).toBe(FUNCTIONS.length);
+      expect(run().app).toMatchObject(
+        stage === "prod"
+          ? { name: "redial", stage, removal: "retain", protect: true }
+          : { name: "redial", stage, removal: "remove", protect: false },
+      );
+      for (const key of ["api", "table", "sender", "configurationSet", "scheduleGroup", "alarms"])
+        expect(run().outputs[key], key).toEqual(expect.any(String));
+      expect(run().outputs.timerRunner).toBe(`redial-${stage}-TimerRunner`);
+    });
 
-      it("evaluates app() as SST does", () => {
-        const app = runOf(stage).app;
-        expect(app).toMatchObject({ name: "redial", stage, home: "aws", providers: { aws: {} } });
-        expect(app).toMatchObject(
-          stage === "prod" ? { removal: "retain", protect: true } : { removal: "remove", protect: false },
-        );
-      });
-
-      it("declares the five functions on nodejs22.x, arm64, each with its bundle", () => {
-        const reports = functionReports(runOf(stage));
-        expect(reports.map((f) => f.name).sort()).toEqual([...FUNCTIONS].sort());
-        for (const f of reports) {
-          expect(f.runtime, f.name).toBe("nodejs22.x");
-          expect(f.architectures, f.name).toEqual(["arm64"]);
-          expect(f.bundle?.bytes, f.name).toBeGreaterThan(0);
+    it("grants each function exactly what its bundle sends, on its own resources, and no wildcard", () => {
+      console.log(`${stage}: functions, roles and bundles\n${formatFunctions(run())}`);
+      const reports = functionReports(run());
+      expect(reports.map((f) => f.name).sort()).toEqual(FUNCTIONS);
+      for (const f of reports) {
+        const statements = f.inlinePolicies.flatMap((p) => p.Statement);
+        expect(grantedBy(statements), f.name).toEqual(neededGrants(run(), f, DOMAIN));
+        for (const s of statements) {
+          expect(JSON.stringify(s.Action), f.name).not.toContain("*");
+          expect([s.Resource].flat(), f.name).not.toContain("*");
         }
-      });
+      }
+    });
 
-      it("captures every function's role: trust and inline policy (printed for review)", () => {
-        const run = runOf(stage);
-        console.log(`${stage}: functions, roles and bundles\n${formatFunctions(run)}`);
-        for (const f of functionReports(run)) {
-          expect(f.role, f.name).toBeDefined();
-          expect(f.assumeRolePolicy?.Statement.length, f.name).toBeGreaterThan(0);
-          expect(
-            f.inlinePolicies.map((p) => p.name),
-            f.name,
-          ).toEqual(["inline"]);
-          expect(f.inlinePolicies[0]?.Statement.length, f.name).toBeGreaterThan(0);
-        }
-      });
+    it("lets Lambda alone assume each function's role", () => {
+      for (const f of functionReports(run()))
+        expect(f.assumeRolePolicy?.Statement, f.name).toEqual([
+          { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ]);
+    });
 
-      it("returns the program's outputs", () => {
-        const outputs = runOf(stage).outputs;
-        for (const key of [
-          "api",
-          "table",
-          "sender",
-          "configurationSet",
-          "scheduleGroup",
-          "timerRunner",
-          "alarms",
-        ])
-          expect(outputs[key], key).toEqual(expect.any(String));
-        expect(outputs.timerRunner).toBe(`redial-${stage}-TimerRunner`);
+    it("keeps every function within Lambda's limits: Node 22 on arm64, ≤ 15 min, memory in MB, ≤ 4 KB of environment", () => {
+      for (const f of functionReports(run())) {
+        expect(f.runtime, f.name).toBe("nodejs22.x");
+        expect(f.architectures, f.name).toEqual(["arm64"]);
+        expect(f.timeout, f.name).toEqual(expect.any(Number));
+        expect(Number(f.timeout), f.name).toBeGreaterThan(0);
+        expect(Number(f.timeout), f.name).toBeLessThanOrEqual(MAX_TIMEOUT_S);
+        expect(Number.isInteger(f.memorySize) && Number(f.memorySize) >= 128, f.name).toBe(true);
+        expect(Number(f.memorySize), f.name).toBeLessThanOrEqual(10_240);
+        expect(f.environmentBytes, f.name).toBeLessThan(MAX_ENVIRONMENT_BYTES);
+      }
+      // Up to 2,000 timers a run (timers/reconcile.ts); the runner's 10 s CRM attempts fit in 30 s.
+      const timeouts = Object.fromEntries(functionReports(run()).map((f) => [f.name, f.timeout]));
+      expect(timeouts).toEqual({
+        ApiFunction: 10,
+        ReconcileTimers: 900,
+        SesEvents: 30,
+        TimerRunner: 30,
+        WeeklyExport: 300,
       });
     });
-  },
-);
+
+    it("bundles each handler with the playbook embedded: no YAML parser, no file readers, within budget", () => {
+      for (const f of functionReports(run())) {
+        const bundle = f.bundle;
+        if (!bundle) throw new Error(`${f.name} has no bundle`);
+        expect(f.lambda.inputs.handler, f.name).toBe("bundle.handler");
+        expect(bundle.exports, f.name).toContain("handler");
+        expect(bundle.yamlMarkers, f.name).toEqual([]);
+        const text = readFileSync(bundle.file, "utf8");
+        // The readers' stand-in (stacks/esbuild-plugins.mjs), not packages/functions/src/playbook-files.ts.
+        expect(text, f.name).toContain(
+          "a Redial bundle embeds its playbook and templates and reads no files",
+        );
+        expect(text, f.name).toContain("globalThis.__REDIAL_EMBEDDED__");
+        expect(bundle.bytes, f.name).toBeLessThanOrEqual(
+          f.name === "ApiFunction" ? BUDGETS.api : BUDGETS.other,
+        );
+      }
+    });
+
+    it("chains the schedule group → role (PassRole) → timer runner → dead-letter queue", () => {
+      const role = one("aws:iam/role:Role", "SchedulerRole");
+      expect(parse(role.inputs.assumeRolePolicy).Statement).toEqual([
+        {
+          Effect: "Allow",
+          Principal: { Service: "scheduler.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+        },
+      ]);
+      const policy = all("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "SchedulerRolePolicy");
+      expect(parse(policy?.inputs.policy).Statement).toEqual([
+        { Effect: "Allow", Action: "lambda:InvokeFunction", Resource: lambdaArn("TimerRunner") },
+        { Effect: "Allow", Action: "sqs:SendMessage", Resource: queueArn("TimerDlqQueue") },
+      ]);
+      expect(one("aws:sqs/queue:Queue", "TimerDlqQueue").inputs.messageRetentionSeconds).toBe(1_209_600);
+      expect(
+        one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "TimerRunnerOnFailure").inputs,
+      ).toEqual({
+        functionName: `redial-${stage}-TimerRunner`,
+        maximumRetryAttempts: 2,
+        destinationConfig: { onFailure: { destination: queueArn("TimerDlqQueue") } },
+      });
+      const group = String(one("aws:scheduler/scheduleGroup:ScheduleGroup", "TimerGroup").physicalName);
+      const scheduling = functionReports(run()).filter((f) => f.name !== "WeeklyExport");
+      for (const f of scheduling) {
+        const env = (f.lambda.inputs.environment as { variables: Record<string, string> }).variables;
+        expect(env, f.name).toMatchObject({
+          REDIAL_SCHEDULE_GROUP: group,
+          REDIAL_TIMER_TARGET_ARN: lambdaArn("TimerRunner"),
+          REDIAL_SCHEDULER_ROLE_ARN: role.arn,
+          REDIAL_TIMER_DLQ_ARN: queueArn("TimerDlqQueue"),
+        });
+      }
+    });
+
+    it("sends from the verified domain, with DKIM and DMARC records, and hands SES events to their function", () => {
+      expect(one("aws:sesv2/emailIdentity:EmailIdentity", "EmailIdentity").inputs.emailIdentity).toBe(DOMAIN);
+      const records = all("aws:route53/record:Record").map((r) => r.inputs);
+      const dkim = records.filter((r) => r.type === "CNAME");
+      expect(dkim).toHaveLength(3);
+      for (const r of dkim) {
+        expect(String(r.name)).toMatch(new RegExp(`^\\w+\\._domainkey\\.${DOMAIN.replace(".", "\\.")}$`));
+        expect(String((r.records as string[])[0])).toMatch(/\.dkim\.amazonses\.com$/);
+      }
+      expect(records.filter((r) => r.type === "TXT").map((r) => r.name)).toEqual([`_dmarc.${DOMAIN}`]);
+      const configSet = one("aws:sesv2/configurationSet:ConfigurationSet", "EmailConfigSet").inputs;
+      expect(configSet).toMatchObject({
+        configurationSetName: `redial-${stage}`,
+        reputationOptions: { reputationMetricsEnabled: true },
+      });
+      expect(
+        one(
+          "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
+          "EmailEventsToEventBridge",
+        ).inputs.eventDestination,
+      ).toMatchObject({
+        enabled: true,
+        matchingEventTypes: expect.arrayContaining(["BOUNCE", "COMPLAINT"]),
+        eventBridgeDestination: { eventBusArn: arn("events", "event-bus/default") },
+      });
+      const rule = one("aws:cloudwatch/eventRule:EventRule", "SesEventsRule");
+      expect(parse(rule.inputs.eventPattern)).toMatchObject({
+        source: ["aws.ses"],
+        detail: { mail: { tags: { "ses:configuration-set": [`redial-${stage}`] } } },
+      });
+      expect(one("aws:cloudwatch/eventTarget:EventTarget", "SesEventsTarget").inputs).toMatchObject({
+        arn: lambdaArn("SesEvents"),
+        deadLetterConfig: { arn: queueArn("SesEventsDlqQueue") },
+      });
+      const invoke = one("aws:lambda/permission:Permission", "SesEventsInvoke").inputs;
+      expect(invoke).toMatchObject({ action: "lambda:InvokeFunction", principal: "events.amazonaws.com" });
+      expect(invoke.function).toBe(
+        functionReports(run()).find((f) => f.name === "SesEvents")?.lambda.inputs.name,
+      );
+      expect(invoke.sourceArn).toBe(rule.arn);
+      const api = all("aws:lambda/permission:Permission").filter((p) => p.name !== "SesEventsInvoke");
+      expect(api.map((p) => p.inputs.principal)).toEqual(["apigateway.amazonaws.com"]);
+    });
+
+    it("runs the weekly export at the playbook's weekday and time in the team's zone, and reconciles daily", () => {
+      const schedules = all("aws:scheduler/schedule:Schedule").map((s) => s.inputs);
+      for (const s of schedules) {
+        // A zone Scheduler cannot place fails the deploy; one Intl does not know would too.
+        expect(
+          () => new Intl.DateTimeFormat("en", { timeZone: String(s.scheduleExpressionTimezone) }),
+        ).not.toThrow();
+      }
+      const playbook = readFileSync("playbook/playbook.yaml", "utf8");
+      const [, weekday, hh, mm] =
+        /weeklyExport:\s*\n\s*weekday:\s*(\d)[^\n]*\n\s*time:\s*"(\d\d):(\d\d)"/.exec(playbook) ?? [];
+      // ISO weekday → Scheduler's day name, by the calendar (2024-01-01 was a Monday), not by a table.
+      const day = new Intl.DateTimeFormat("en-US", { weekday: "short", timeZone: "UTC" })
+        .format(Date.UTC(2024, 0, Number(weekday)))
+        .toUpperCase();
+      const weekly = schedules.find((s) => (s.target as { arn: string }).arn === lambdaArn("WeeklyExport"));
+      expect(weekly).toMatchObject({
+        scheduleExpression: `cron(${Number(mm)} ${Number(hh)} ? * ${day} *)`,
+        scheduleExpressionTimezone: "America/New_York",
+        target: { retryPolicy: { maximumRetryAttempts: 3 } },
+      });
+      const daily = schedules.find((s) => (s.target as { arn: string }).arn === lambdaArn("ReconcileTimers"));
+      expect(daily).toMatchObject({
+        scheduleExpression: "cron(30 3 * * ? *)",
+        scheduleExpressionTimezone: "UTC",
+        target: { retryPolicy: { maximumRetryAttempts: 2 } },
+      });
+    });
+
+    it("alarms on SES reputation, both dead-letter queues and every function's errors, to one topic", () => {
+      const topic = one("aws:sns/topic:Topic", "AlarmsTopic").arn;
+      expect(one("aws:sns/topicSubscription:TopicSubscription", "AlarmsEmail").inputs).toMatchObject({
+        topic,
+        protocol: "email",
+        endpoint: SAMPLE_ENV.REDIAL_ALARM_EMAIL,
+      });
+      const alarms = all("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs);
+      for (const a of alarms) {
+        expect(a, String(a.alarmDescription)).toMatchObject({ alarmActions: [topic], okActions: [topic] });
+        expect(Number(a.evaluationPeriods), String(a.alarmDescription)).toBeGreaterThanOrEqual(1);
+        expect(a.threshold, String(a.alarmDescription)).toEqual(expect.any(Number));
+      }
+      const errors = alarms
+        .filter((a) => a.namespace === "AWS/Lambda" && a.metricName === "Errors")
+        .map((a) => (a.dimensions as { FunctionName: string }).FunctionName);
+      expect(errors.sort()).toEqual(
+        functionReports(run())
+          .map((f) => String(f.lambda.inputs.name))
+          .sort(),
+      );
+      const queues = alarms
+        .filter((a) => a.metricName === "ApproximateNumberOfMessagesVisible")
+        .map((a) => (a.dimensions as { QueueName: string }).QueueName);
+      expect(queues.sort()).toEqual(
+        all("aws:sqs/queue:Queue")
+          .map((q) => String(q.inputs.name))
+          .sort(),
+      );
+      expect(alarms.find((a) => a.metricName === "Reputation.BounceRate")?.threshold).toBe(0.04);
+      expect(alarms.find((a) => a.metricName === "Reputation.ComplaintRate")?.threshold).toBe(0.0008);
+    });
+
+    it("keeps the table: TTL on expiresAt, point-in-time recovery; on prod, deletion protection and retained", () => {
+      const table = one("aws:dynamodb/table:Table", "TableTable");
+      expect(table.inputs).toMatchObject({
+        ttl: { attributeName: "expiresAt", enabled: true },
+        pointInTimeRecovery: { enabled: true },
+        deletionProtectionEnabled: stage === "prod",
+      });
+      expect(table.options?.retainOnDelete === true).toBe(stage === "prod");
+    });
+  });
+});
