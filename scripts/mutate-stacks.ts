@@ -124,15 +124,18 @@ function run(dir: string, command: string, args: string[]) {
   return spawnSync(command, args, { cwd: dir, encoding: "utf8", env: { ...process.env, CI: "true" } });
 }
 
-/** The failing tests' names, from vitest's JSON report. */
+/** The failing tests' names, or the error that stopped a file, from vitest's JSON report. */
 function failedTests(report: string): string[] {
   if (!existsSync(report)) return [];
   const json = JSON.parse(readFileSync(report, "utf8")) as {
-    testResults: { assertionResults: { status: string; title: string }[] }[];
+    testResults: { name: string; message?: string; assertionResults: { status: string; title: string }[] }[];
   };
-  return json.testResults.flatMap((file) =>
-    file.assertionResults.filter((t) => t.status === "failed").map((t) => `test: ${t.title}`),
-  );
+  return json.testResults.flatMap((file) => {
+    const failed = file.assertionResults.filter((t) => t.status === "failed").map((t) => `test: ${t.title}`);
+    if (failed.length) return failed;
+    const firstLine = file.message?.split("\n").find((line) => line.trim()) ?? "";
+    return firstLine ? [`${file.name.split("/").pop()}: ${firstLine}`] : [];
+  });
 }
 
 function check(mutation: Mutation): Verdict {
