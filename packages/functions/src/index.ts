@@ -4,7 +4,19 @@
  */
 export { type ApiConfig, type AppDeps, createApp } from "./api/app.ts";
 export { signWebhook, verifyWebhook, webhookHeaders } from "./api/webhook-signature.ts";
-export { type Config, loadConfig } from "./config.ts";
+export {
+  ALL_PARTS,
+  type Config,
+  type ConfigOf,
+  type CrmSources,
+  FUNCTION_CONFIG,
+  type FunctionConfig,
+  type FunctionName,
+  loadConfig,
+  loadFunctionConfig,
+  PARTS,
+  type Part,
+} from "./config/index.ts";
 export { csvStream, csvText } from "./export/csv.ts";
 export {
   MAX_ATTACHMENT_BYTES,
