@@ -1,7 +1,9 @@
 /**
  * What every Lambda entry is wired to in AWS, built once per cold start from its own parts of the
- * configuration (config/functions.ts): the DynamoDB store, EventBridge Scheduler timers, and (for
- * the functions that send) the SES mailer with the templates. A missing variable fails the cold start with every wrong variable named.
+ * configuration (config/functions.ts), secrets and the table from its SST links and settings from its
+ * environment (config/linked-environment.ts): the DynamoDB store, EventBridge Scheduler timers, and
+ * (for the functions that send) the SES mailer with the templates. A missing variable fails the cold
+ * start with every wrong variable named.
  */
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { createDocumentClient, createSesClient, DynamoStore, SchedulerTimers, SesMailer } from "@redial/aws";
@@ -11,6 +13,7 @@ import {
   FUNCTION_CONFIG,
   type FunctionConfig,
   type FunctionName,
+  linkedEnvironment,
   loadConfig,
 } from "./config/index.ts";
 import { createLog } from "./log.ts";
@@ -28,7 +31,7 @@ type WiredConfig = ConfigOf<"store"> & Partial<ConfigOf<"scheduler" | "crmWebhoo
 /** The function's own parts of the configuration (config/functions.ts), and its ports. */
 export function baseDeps<F extends FunctionName>(name: F): IngestDeps & { config: FunctionConfig<F> };
 export function baseDeps(name: FunctionName): IngestDeps & { config: WiredConfig } {
-  const config: WiredConfig = loadConfig(process.env, FUNCTION_CONFIG[name]);
+  const config: WiredConfig = loadConfig(linkedEnvironment(), FUNCTION_CONFIG[name]);
   const log = createLog({ service: `redial-${name}` });
   return {
     config,

@@ -12,10 +12,13 @@ export {
   FUNCTION_CONFIG,
   type FunctionConfig,
   type FunctionName,
+  LINKED,
+  linkedEnvironment,
   loadConfig,
   loadFunctionConfig,
   PARTS,
   type Part,
+  withLinks,
 } from "./config/index.ts";
 export { csvStream, csvText } from "./export/csv.ts";
 export {
