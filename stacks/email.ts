@@ -1,8 +1,6 @@
-import { baseEnv } from "./api";
 import { accountId, type Environment, emailDomain, functionDefaults, optionalEnv, region } from "./config";
-import { schedulerEnv, schedulerPermissions } from "./scheduler";
-import { crmWebhookEnv } from "./secrets";
-import { table } from "./storage";
+import { functionConfig } from "./function-config";
+import { schedulerPermissions } from "./scheduler";
 
 /**
  * Sending: the SES domain identity (Easy DKIM; the DKIM and DMARC records go to Route 53 unless
@@ -59,6 +57,7 @@ export const sesPermissions = [
   },
 ];
 
+/** The sending part's settings but the postal address (stageConfig): for the functions that send. */
 export const sendingEnv: Environment = {
   REDIAL_EMAIL_DOMAIN: emailDomain,
   REDIAL_SES_CONFIGURATION_SET: configSet.configurationSetName,
@@ -72,10 +71,10 @@ export const sesEventsFunction = new sst.aws.Function("SesEvents", {
   handler: "packages/functions/src/ses-events/lambda.handler",
   memory: "256 MB",
   timeout: "30 seconds",
-  link: [table],
+  // The table and the scheduler: no secret at all.
+  ...functionConfig("ses-events"),
   // A complaint or hard bounce cancels timers (R0, R11); this function sends nothing.
   permissions: schedulerPermissions,
-  environment: { ...baseEnv, ...schedulerEnv, ...crmWebhookEnv },
 });
 
 export const sesEventsRule = new aws.cloudwatch.EventRule("SesEventsRule", {

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parsePlaybook } from "../packages/core/src/playbook/load";
-import { baseEnv } from "./api";
+import { publicUrl } from "./api";
 import { functionDefaults, optionalEnv } from "./config";
 import { sendingEnv, sesPermissions } from "./email";
-import { table } from "./storage";
+import { functionConfig } from "./function-config";
 
 /**
  * The weekly export (CONTRACT.md "Weekly export"): an EventBridge Scheduler cron on the playbook's
@@ -33,10 +33,10 @@ export const exportFunction = new sst.aws.Function("WeeklyExport", {
   // Streams the week page by page; the CSV and its attachments are built in memory (≤ 25 MB).
   memory: "1024 MB",
   timeout: "5 minutes",
-  link: [table],
-  // Mails the export; plans no timer (so no scheduler variables: its timers port only logs).
+  // Mails the export, linking to the API; plans no timer (so no scheduler variables: its timers
+  // port only logs) and signs no unsubscribe link. Its only link is the table.
+  ...functionConfig("export", { REDIAL_PUBLIC_URL: publicUrl, ...sendingEnv }),
   permissions: sesPermissions,
-  environment: { ...baseEnv, ...sendingEnv },
 });
 
 export const weeklyExportCron = new sst.aws.CronV2("WeeklyExportSchedule", {

@@ -1,32 +1,23 @@
-import { baseEnv } from "./api";
+import { publicUrl } from "./api";
 import { functionDefaults, functionName } from "./config";
 import { sendingEnv, sesPermissions } from "./email";
-import { schedulerEnv, schedulerPermissions, TIMER_RUNNER, timerDlq } from "./scheduler";
-import { crmWebhookEnv, secrets } from "./secrets";
-import { table } from "./storage";
+import { functionConfig } from "./function-config";
+import { schedulerPermissions, TIMER_RUNNER, timerDlq } from "./scheduler";
 
 /**
  * The timer runner (EventBridge Scheduler's target, stacks/scheduler.ts) and the daily reconciliation
  * that runs timers whose schedule went missing. Both run core's runDueTimer: they send email, plan and
  * cancel the next timers, and deliver CRM notices (10 s per attempt, hence 30 s).
  */
-const runnerArgs = {
-  ...functionDefaults,
-  link: [table],
-  permissions: [...schedulerPermissions, ...sesPermissions],
-  environment: {
-    ...baseEnv,
-    ...schedulerEnv,
-    ...sendingEnv,
-    ...crmWebhookEnv,
-    REDIAL_UNSUBSCRIBE_KEY: secrets.unsubscribeKey.value,
-  },
-};
+const runnerSettings = { REDIAL_PUBLIC_URL: publicUrl, ...sendingEnv };
+const runnerPermissions = [...schedulerPermissions, ...sesPermissions];
 
 export const timerRunner = new sst.aws.Function(TIMER_RUNNER, {
-  ...runnerArgs,
+  ...functionDefaults,
+  // The table, the unsubscribe key and (with a CRM webhook) its secret; no webhook secret, no API token.
+  ...functionConfig("timers", runnerSettings),
   // Lambda itself sends the on-failure record (below) with the function's role.
-  permissions: [...runnerArgs.permissions, { actions: ["sqs:SendMessage"], resources: [timerDlq.arn] }],
+  permissions: [...runnerPermissions, { actions: ["sqs:SendMessage"], resources: [timerDlq.arn] }],
   handler: "packages/functions/src/timers/lambda.handler",
   memory: "512 MB",
   timeout: "30 seconds",
@@ -52,7 +43,9 @@ export const timerRunnerOnFailure = new aws.lambda.FunctionEventInvokeConfig("Ti
 });
 
 export const reconcileFunction = new sst.aws.Function("ReconcileTimers", {
-  ...runnerArgs,
+  ...functionDefaults,
+  ...functionConfig("reconcile", runnerSettings),
+  permissions: runnerPermissions,
   handler: "packages/functions/src/timers/reconcile.handler",
   memory: "512 MB",
   // Up to 2,000 timers a run (reconcile.ts); the rest waits for the next day.

@@ -6,9 +6,8 @@ import { readFileSync } from "node:fs";
 import { countRequests } from "@redial/aws";
 import type { Clock, IngestResult } from "@redial/core";
 import { signHubSpot } from "@redial/core";
-import { createApp, createLog, loadPlaybook } from "@redial/functions";
+import { type CrmSources, createApp, createLog, loadPlaybook } from "@redial/functions";
 import { expect } from "vitest";
-import type { CrmSources } from "../../packages/functions/src/config.ts";
 import { loggingTimers } from "../../packages/functions/src/timers.ts";
 import { freshStore } from "../support/dynamo.ts";
 

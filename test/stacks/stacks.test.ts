@@ -3,14 +3,16 @@
  * recording stand-in for the SST globals (./stand-in.ts) and checks the wiring:
  *
  * - every function's handler file exists and exports the named handler;
- * - every variable its loadConfig() requires is given (secrets stood in by valid values);
+ * - each function's environment and links give exactly the parts of the configuration its code loads
+ *   (FUNCTION_CONFIG): links read as linkedEnvironment() reads them, secrets stood in by valid
+ *   values, no secret in any environment, the webhook secret and the API token in the API alone;
  * - what each function's deployed code can call: each handler is bundled with esbuild as SST would
  *   (tree-shaken, the AWS SDK external) and every `new XxxCommand(` left in the bundle is mapped to
  *   the IAM action it needs. DynamoDB commands are covered by `link: [table]` (SST grants the
  *   function DynamoDB actions on the linked table and its indexes), so for those the link is checked;
  *   Scheduler and SES commands must be granted by `permissions`, on the right ARNs, and nothing more
  *   (Scheduler commands only where the scheduler variables make them reachable, see aws-deps.ts);
- * - every `Resource.X` a bundle reads is linked; the schedule group → role (PassRole) → timer runner
+ * - every `Resource.X` a bundle reads directly is linked; the schedule group → role (PassRole) → timer runner
  *   → dead-letter queue chain; SES identity → configuration set → EventBridge → rule → function; the
  *   weekly export cron; the alarms.
  *
@@ -22,9 +24,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { TABLE } from "@redial/aws";
-import { loadConfig } from "@redial/functions";
+import {
+  FUNCTION_CONFIG,
+  type FunctionName,
+  LINKED,
+  loadFunctionConfig,
+  PARTS,
+  withLinks,
+} from "@redial/functions";
 import { build } from "esbuild";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ACCOUNT, installStandIn, REGION, type Recorded } from "./stand-in.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -33,22 +42,28 @@ const STAGE = "prod";
 
 let recorded: Recorded[];
 let routes: { path: string; handler: unknown }[];
+let resourcesOf: (links: unknown[]) => Record<string, object>;
 let outputs: Record<string, unknown>;
 let app: Record<string, unknown>;
 
 beforeAll(async () => {
-  ({ recorded, routes } = installStandIn(STAGE));
-  Object.assign(process.env, {
-    REDIAL_POSTAL_ADDRESS: "Acme Inc., 1 Main St, Springfield",
-    REDIAL_EMAIL_DOMAIN: DOMAIN,
-    REDIAL_ALARM_EMAIL: "ops@acme.example",
-    REDIAL_CRM_WEBHOOK_URL: "https://crm.acme.example/hooks/redial",
-    REDIAL_WEBHOOK_SOURCES: "hubspot salesforce",
-  });
+  ({ recorded, routes, resourcesOf } = installStandIn(STAGE));
+  Object.assign(process.env, DEPLOY_ENV);
   const config = (await import(/* @vite-ignore */ `${root}sst.config.ts`)).default;
   app = config.app({ stage: STAGE });
   outputs = await config.run();
 });
+
+/** The deploying shell: two native connectors and one source of its own (acme), a CRM webhook. */
+const DEPLOY_ENV = {
+  REDIAL_POSTAL_ADDRESS: "Acme Inc., 1 Main St, Springfield",
+  REDIAL_EMAIL_DOMAIN: DOMAIN,
+  REDIAL_EXPORT_RECIPIENTS: "sales-ops@acme.example",
+  REDIAL_ALARM_EMAIL: "ops@acme.example",
+  REDIAL_CRM_WEBHOOK_URL: "https://crm.acme.example/hooks/redial",
+  REDIAL_CRM_SOURCES: "hubspot salesforce acme",
+  REDIAL_SALESFORCE_ORG_ID: "00D5e000000KQ2eEAG",
+};
 
 const all = (type: string) => recorded.filter((r) => r.type === type);
 function one(type: string, name: string): Recorded {
@@ -57,6 +72,7 @@ function one(type: string, name: string): Recorded {
   return found;
 }
 const env = (fn: Recorded) => fn.args.environment as Record<string, string>;
+const links = (fn: Recorded) => (fn.args.link as unknown[] | undefined) ?? [];
 const policy = (r: Recorded, key: string) => JSON.parse(String(r.args[key]));
 
 /** Secret values are only known at deploy time; stand in valid ones to prove the shape. */
@@ -71,6 +87,20 @@ function withSecrets(environment: Record<string, string>): Record<string, string
     }),
   );
 }
+
+/** What the function's code sees at a cold start: its environment with its links over it (linkedEnvironment). */
+const runtimeEnv = (fn: Recorded) =>
+  withSecrets(withLinks(env(fn), resourcesOf(links(fn))) as Record<string, string>);
+
+/** The stacks' function → the FUNCTION_CONFIG entry its handler loads. */
+const FUNCTION_OF: Record<string, FunctionName> = {
+  ApiFunction: "api",
+  TimerRunner: "timers",
+  ReconcileTimers: "reconcile",
+  SesEvents: "ses-events",
+  WeeklyExport: "export",
+};
+const configOf = (fn: Recorded) => loadFunctionConfig(FUNCTION_OF[fn.name] as FunctionName, runtimeEnv(fn));
 
 /** The handler's file and export name, from SST's `path/to/file.exportName`. */
 function handlerOf(fn: Recorded) {
@@ -154,15 +184,27 @@ describe("sst.config.ts and stacks/", () => {
     expect(tableArgs.pointInTimeRecovery).toEqual({ enabled: true });
   });
 
-  it("declares the secrets: webhook (one, plus one per source), API token, unsubscribe key, CRM", () => {
+  it("declares the secrets: webhook (one, plus one per source), API token, unsubscribe key, CRM, connectors", () => {
     expect(all("sst.Secret").map((s) => s.name)).toEqual([
       "WebhookSecret",
+      // REDIAL_CRM_SOURCES="hubspot salesforce acme": every source signs /v1/events with its own…
       "WebhookSecretHubspot",
       "WebhookSecretSalesforce",
+      "WebhookSecretAcme",
       "ApiToken",
       "UnsubscribeKey",
       "CrmWebhookSecret",
+      // …and the native connectors among them get their credentials (acme is not one).
+      "HubspotSecret",
+      "SalesforceSecret",
     ]);
+    // One link joins them, space-separated, for REDIAL_WEBHOOK_SECRET.
+    expect(one("sst.Linkable", "WebhookSecrets").args).toEqual({
+      properties: {
+        value:
+          "value-of:WebhookSecret value-of:WebhookSecretHubspot value-of:WebhookSecretSalesforce value-of:WebhookSecretAcme",
+      },
+    });
   });
 
   it("declares exactly the expected functions, each on Node 22 arm64, bundled with the playbook embedded", () => {
@@ -203,17 +245,94 @@ describe("sst.config.ts and stacks/", () => {
     }
   });
 
-  it("gives every function every variable its loadConfig() requires; senders can send", () => {
+  it("gives each function, in its environment and links, exactly its parts' variables (FUNCTION_CONFIG)", () => {
+    const scheduler = [
+      "REDIAL_SCHEDULE_GROUP",
+      "REDIAL_TIMER_TARGET_ARN",
+      "REDIAL_SCHEDULER_ROLE_ARN",
+      "REDIAL_TIMER_DLQ_ARN",
+    ];
+    const sender = [
+      "REDIAL_TABLE_NAME",
+      "REDIAL_PUBLIC_URL",
+      "REDIAL_UNSUBSCRIBE_KEY",
+      "REDIAL_EMAIL_DOMAIN",
+      "REDIAL_SES_CONFIGURATION_SET",
+      "REDIAL_POSTAL_ADDRESS",
+      ...scheduler,
+      "REDIAL_CRM_WEBHOOK_URL",
+      "REDIAL_CRM_WEBHOOK_SECRET",
+    ];
+    // Of this stage (DEPLOY_ENV): no team zone, no Pipedrive.
+    const expected: Record<string, string[]> = {
+      ApiFunction: [
+        "REDIAL_TABLE_NAME",
+        "REDIAL_WEBHOOK_SECRET",
+        "REDIAL_API_TOKEN",
+        "REDIAL_HUBSPOT_SECRET",
+        "REDIAL_SALESFORCE_SECRET",
+        "REDIAL_SALESFORCE_ORG_ID",
+        "REDIAL_PUBLIC_URL",
+        "REDIAL_UNSUBSCRIBE_KEY",
+        ...scheduler,
+      ],
+      TimerRunner: sender,
+      ReconcileTimers: sender,
+      SesEvents: ["REDIAL_TABLE_NAME", ...scheduler],
+      WeeklyExport: [
+        "REDIAL_TABLE_NAME",
+        "REDIAL_PUBLIC_URL",
+        "REDIAL_EMAIL_DOMAIN",
+        "REDIAL_SES_CONFIGURATION_SET",
+        "REDIAL_POSTAL_ADDRESS",
+        "REDIAL_EXPORT_RECIPIENTS",
+      ],
+    };
+    const linkedVariable = Object.fromEntries(
+      Object.entries(LINKED).map(([variable, { resource }]) => [resource, variable]),
+    );
     for (const fn of all("sst.aws.Function")) {
-      const config = loadConfig(withSecrets(env(fn)));
-      expect(config.webhookSecrets).toHaveLength(3);
-      expect(config.tableName).toBe("redial-prod-Table");
-      if (["TimerRunner", "ReconcileTimers", "WeeklyExport"].includes(fn.name)) {
-        expect(config, fn.name).toMatchObject({ emailDomain: DOMAIN, sesConfigurationSet: "redial-prod" });
+      const name = FUNCTION_OF[fn.name] as FunctionName;
+      const parts = new Set<string>(FUNCTION_CONFIG[name].flatMap((part) => PARTS[part]));
+      const linked = Object.keys(resourcesOf(links(fn))).map((resource) => linkedVariable[resource]);
+      const given = [...Object.keys(env(fn)).filter((v) => v.startsWith("REDIAL_")), ...linked];
+
+      expect(
+        given.filter((variable) => !parts.has(String(variable))),
+        `${fn.name} beyond its parts`,
+      ).toEqual([]);
+      expect([...given].sort(), fn.name).toEqual([...(expected[fn.name] ?? [])].sort());
+      // A secret or the table's name only ever comes from a link.
+      for (const [variable, value] of Object.entries(env(fn))) {
+        expect(value, `${fn.name} ${variable}`).not.toContain("value-of:");
+        expect(Object.keys(LINKED), `${fn.name} ${variable}`).not.toContain(variable);
       }
-      if (["TimerRunner", "ReconcileTimers", "ApiFunction"].includes(fn.name)) {
-        expect(config.unsubscribeKey, fn.name).toBeDefined();
-      }
+      // What its code loads from what it is given, as at a cold start.
+      expect(() => configOf(fn), fn.name).not.toThrow();
+      // Its handler loads the same entry of FUNCTION_CONFIG.
+      expect(readFileSync(handlerOf(fn).file, "utf8"), fn.name).toContain(`Deps("${name}")`);
+    }
+    const holders = (variable: string) =>
+      all("sst.aws.Function")
+        .filter((fn) => Object.keys(runtimeEnv(fn)).includes(variable))
+        .map((fn) => fn.name);
+    expect(holders("REDIAL_WEBHOOK_SECRET")).toEqual(["ApiFunction"]);
+    expect(holders("REDIAL_API_TOKEN")).toEqual(["ApiFunction"]);
+  });
+
+  it("reads, in each function, valid values from its links: senders can send, the API can check signatures", () => {
+    const api = configOf(one("sst.aws.Function", "ApiFunction"));
+    expect(api).toMatchObject({
+      tableName: "redial-prod-Table",
+      salesforce: { organizationId: "00D5e000000KQ2eEAG" },
+    });
+    expect("webhookSecrets" in api && api.webhookSecrets).toHaveLength(4);
+    for (const name of ["TimerRunner", "ReconcileTimers", "WeeklyExport"]) {
+      expect(configOf(one("sst.aws.Function", name)), name).toMatchObject({
+        tableName: "redial-prod-Table",
+        emailDomain: DOMAIN,
+        sesConfigurationSet: "redial-prod",
+      });
     }
   });
 
@@ -239,7 +358,7 @@ describe("sst.config.ts and stacks/", () => {
       const needs = new Set(commands.map((c) => COMMAND_NEEDS[c]));
       // aws-deps.ts builds SchedulerTimers only with the four REDIAL_SCHEDULE_GROUP… variables set;
       // without them the Scheduler commands in the bundle are unreachable (timers are only logged).
-      if (!loadConfig(withSecrets(env(fn))).scheduler) {
+      if (!("scheduler" in configOf(fn) && configOf(fn).scheduler)) {
         needs.delete("scheduler:CreateSchedule");
         needs.delete("scheduler:DeleteSchedule");
       }
@@ -247,8 +366,7 @@ describe("sst.config.ts and stacks/", () => {
       if (needs.has("scheduler:CreateSchedule")) needs.add("iam:PassRole");
       // An on-failure destination is sent by Lambda with the function's role, not by its code.
       if (onFailure.some((c) => c.args.functionName === fn.resource.name)) needs.add("sqs:SendMessage");
-      const links = (fn.args.link as unknown[] | undefined) ?? [];
-      expect(links.includes(table.resource), `${fn.name} links the table`).toBe(needs.has(DYNAMO));
+      expect(links(fn).includes(table.resource), `${fn.name} links the table`).toBe(needs.has(DYNAMO));
       needs.delete(DYNAMO);
 
       const granted = (fn.args.permissions as { actions: string[]; resources: string[] }[] | undefined) ?? [];
@@ -309,7 +427,7 @@ describe("sst.config.ts and stacks/", () => {
         REDIAL_SCHEDULER_ROLE_ARN: role.resource.arn,
         REDIAL_TIMER_DLQ_ARN: dlq.arn,
       });
-      expect(loadConfig(withSecrets(env(fn))).scheduler).toBeDefined();
+      expect("scheduler" in configOf(fn) && configOf(fn).scheduler, fn.name).toBeTruthy();
     }
   });
 
@@ -426,5 +544,28 @@ describe("sst.config.ts and stacks/", () => {
         .map((f) => String(f.resource.name))
         .sort(),
     );
+  });
+});
+
+describe("REDIAL_CRM_SOURCES at deploy time", () => {
+  const secretsStack = async () => {
+    vi.resetModules();
+    return import(/* @vite-ignore */ `${root}stacks/secrets.ts`);
+  };
+  afterEach(() => {
+    process.env.REDIAL_CRM_SOURCES = DEPLOY_ENV.REDIAL_CRM_SOURCES;
+    delete process.env.REDIAL_WEBHOOK_SOURCES;
+  });
+
+  it("stops the deploy on a source name that is not lowercase letters and digits, naming each", async () => {
+    process.env.REDIAL_CRM_SOURCES = "hubspot Hub-Spot acme_crm";
+    await expect(secretsStack()).rejects.toThrow(
+      'REDIAL_CRM_SOURCES: not a source name: "Hub-Spot", "acme_crm"',
+    );
+  });
+
+  it("stops the deploy while the variable it replaced, REDIAL_WEBHOOK_SOURCES, is still set", async () => {
+    process.env.REDIAL_WEBHOOK_SOURCES = "hubspot";
+    await expect(secretsStack()).rejects.toThrow(/REDIAL_WEBHOOK_SOURCES is now REDIAL_CRM_SOURCES/);
   });
 });

@@ -18,6 +18,7 @@ export interface Recorded {
 /** The documented arguments this project uses, per SST component (sst.dev/docs/component/aws/*). */
 const KNOWN_ARGS: Record<string, string[]> = {
   "sst.Secret": [],
+  "sst.Linkable": ["properties", "include"],
   "sst.aws.Dynamo": ["fields", "primaryIndex", "globalIndexes", "ttl", "deletionProtection", "transform"],
   "sst.aws.ApiGatewayV2": ["domain"],
   "sst.aws.Function": [
@@ -84,14 +85,15 @@ export function installStandIn(stage: string) {
     return (lambdaArgs.name as string | undefined) ?? `${prefix}-${name}-a1b2c3`;
   };
 
+  const Linkable = make("sst.Linkable", (name, args) => ({ name, properties: args.properties }));
   const sst = {
     Secret: make("sst.Secret", (name) => ({ name, value: `value-of:${name}` })),
-    /** How a linked component is granted (stacks/storage.ts wraps the table's link). */
-    Linkable: {
+    Linkable: Object.assign(Linkable, {
+      /** How a linked component is granted (stacks/storage.ts wraps the table's link). */
       wrap: (type: unknown, definition: (resource: Record<string, unknown>) => unknown) => {
         linkDefinitions.set(type, definition);
       },
-    },
+    }),
     aws: {
       permission: (statement: { actions: string[]; resources: unknown[] }) => statement,
       Dynamo: make("sst.aws.Dynamo", (name) => ({
@@ -182,5 +184,25 @@ export function installStandIn(stage: string) {
   });
   /** What linking `resource` (made by `type`) grants, as stacks/ defined it with sst.Linkable.wrap. */
   const linkOf = (type: unknown, resource: Record<string, unknown>) => linkDefinitions.get(type)?.(resource);
-  return { recorded, routes, linkOf, sst };
+
+  /** A link's properties: a secret's `value`, a Linkable's own, the table's as storage.ts wraps it. */
+  const linkProperties = (made: Recorded): object | undefined => {
+    if (made.type === "sst.Secret") return { value: made.resource.value };
+    if (made.type === "sst.Linkable") return made.args.properties as object;
+    if (made.type === "sst.aws.Dynamo")
+      return (linkOf(sst.aws.Dynamo, made.resource) as { properties: object } | undefined)?.properties;
+    return undefined;
+  };
+
+  /** What SST's `Resource` holds inside a function with these links (link name → properties, as resource.enc). */
+  const resourcesOf = (links: unknown[]): Record<string, object> =>
+    Object.fromEntries(
+      links.map((link) => {
+        const made = recorded.find((r) => r.resource === link);
+        const properties = made && linkProperties(made);
+        if (!made || !properties) throw new Error(`Not a linkable component: ${made?.type ?? String(link)}`);
+        return [made.name, { ...properties, type: made.type }];
+      }),
+    );
+  return { recorded, routes, linkOf, resourcesOf, sst };
 }

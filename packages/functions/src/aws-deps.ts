@@ -1,20 +1,21 @@
 /**
- * What every Lambda entry is wired to in AWS, built once per cold start from the environment: the
- * DynamoDB store, EventBridge Scheduler timers, and (for the functions that send) the SES mailer
- * with the templates. A missing variable fails the cold start with every wrong variable named.
+ * What every Lambda entry is wired to in AWS, built once per cold start from its own parts of the
+ * configuration (config/functions.ts), secrets and the table from its SST links and settings from its
+ * environment (config/linked-environment.ts): the DynamoDB store, EventBridge Scheduler timers, and
+ * (for the functions that send) the SES mailer with the templates. A missing variable fails the cold
+ * start with every wrong variable named.
  */
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { createDocumentClient, createSesClient, DynamoStore, SchedulerTimers, SesMailer } from "@redial/aws";
+import { type Clock, composer, type IngestDeps, type Log, type SendDeps, type Timers } from "@redial/core";
 import {
-  type Clock,
-  composer,
-  type IngestDeps,
-  type Log,
-  RedialError,
-  type SendDeps,
-  type Timers,
-} from "@redial/core";
-import { type Config, loadConfig } from "./config.ts";
+  type ConfigOf,
+  FUNCTION_CONFIG,
+  type FunctionConfig,
+  type FunctionName,
+  linkedEnvironment,
+  loadConfig,
+} from "./config/index.ts";
 import { createLog } from "./log.ts";
 import { HttpNotifier } from "./notify/http-notifier.ts";
 import { loadPlaybook } from "./playbook.ts";
@@ -24,9 +25,14 @@ import { loggingTimers } from "./timers.ts";
 /** In AWS business time is real time; only the local runtime moves `clock` away from the wall clock. */
 export const systemClock: Clock = { now: () => new Date() };
 
-export function baseDeps(service: string): IngestDeps & { config: Config } {
-  const config = loadConfig();
-  const log = createLog({ service });
+/** What the wiring reads: the store part, and the scheduler and CRM webhook where a function loads them. */
+type WiredConfig = ConfigOf<"store"> & Partial<ConfigOf<"scheduler" | "crmWebhook">>;
+
+/** The function's own parts of the configuration (config/functions.ts), and its ports. */
+export function baseDeps<F extends FunctionName>(name: F): IngestDeps & { config: FunctionConfig<F> };
+export function baseDeps(name: FunctionName): IngestDeps & { config: WiredConfig } {
+  const config: WiredConfig = loadConfig(linkedEnvironment(), FUNCTION_CONFIG[name]);
+  const log = createLog({ service: `redial-${name}` });
   return {
     config,
     log,
@@ -39,13 +45,13 @@ export function baseDeps(service: string): IngestDeps & { config: Config } {
   };
 }
 
-/** For the functions that send: the mailer and the composer too, or a cold start that says what is missing. */
-export function sendingDeps(service: string): SendDeps & { config: Config } {
-  const deps = baseDeps(service);
+/** The functions that send mail: the timer runner and the reconciliation. */
+type Sender = "timers" | "reconcile";
+
+/** For the functions that send: the mailer and the composer too. */
+export function sendingDeps(name: Sender): SendDeps & { config: FunctionConfig<Sender> } {
+  const deps = baseDeps(name);
   const { config } = deps;
-  if (!config.emailDomain || !config.unsubscribeKey) {
-    throw new RedialError("invalid", "Sending needs REDIAL_EMAIL_DOMAIN and REDIAL_UNSUBSCRIBE_KEY");
-  }
   return {
     ...deps,
     mailer: mailerFor(config),
@@ -58,16 +64,15 @@ export function sendingDeps(service: string): SendDeps & { config: Config } {
 }
 
 /** The SES mailer from the verified domain, with the configuration set that routes SES events. */
-export function mailerFor(config: Config): SesMailer {
-  if (!config.emailDomain) throw new RedialError("invalid", "Sending needs REDIAL_EMAIL_DOMAIN");
+export function mailerFor(config: ConfigOf<"sending">): SesMailer {
   return new SesMailer({
     client: createSesClient(),
     fromDomain: config.emailDomain,
-    ...(config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {}),
+    configurationSet: config.sesConfigurationSet,
   });
 }
 
-function schedulerTimers(config: Config, log: Log): Timers {
+function schedulerTimers(config: WiredConfig, log: Log): Timers {
   if (!config.scheduler) {
     log.warn("timers.not_scheduled", {
       note: "REDIAL_SCHEDULE_GROUP and friends unset: timers are only logged",

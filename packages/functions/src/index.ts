@@ -4,7 +4,22 @@
  */
 export { type ApiConfig, type AppDeps, createApp } from "./api/app.ts";
 export { signWebhook, verifyWebhook, webhookHeaders } from "./api/webhook-signature.ts";
-export { type Config, loadConfig } from "./config.ts";
+export {
+  ALL_PARTS,
+  type Config,
+  type ConfigOf,
+  type CrmSources,
+  FUNCTION_CONFIG,
+  type FunctionConfig,
+  type FunctionName,
+  LINKED,
+  linkedEnvironment,
+  loadConfig,
+  loadFunctionConfig,
+  PARTS,
+  type Part,
+  withLinks,
+} from "./config/index.ts";
 export { csvStream, csvText } from "./export/csv.ts";
 export {
   MAX_ATTACHMENT_BYTES,

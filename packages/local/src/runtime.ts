@@ -11,6 +11,7 @@ import { serve } from "@hono/node-server";
 import { createDocumentClient, createSesClient, DynamoStore, SesMailer } from "@redial/aws";
 import { type Clock, composer, type Log, nextRun, type SendDeps } from "@redial/core";
 import {
+  ALL_PARTS,
   type Config,
   createApp,
   createLog,
@@ -43,6 +44,8 @@ export const DEV_API_TOKEN = "dev-token-change-me";
 export const DEV_EMAIL_DOMAIN = "acme.example";
 export const DEV_UNSUBSCRIBE_KEY = "redial-local-dev-unsubscribe-key";
 export const DEV_POSTAL_ADDRESS = "Redial Dev, 1 Example Street, Springfield, IL 62701, USA";
+/** Validated as in AWS, where SES events are routed by it; the local SES server has no configuration sets. */
+export const DEV_SES_CONFIGURATION_SET = "redial-local";
 export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, ses: 8005 } as const;
 export const DEFAULT_TABLE = "redial";
 
@@ -69,7 +72,10 @@ export interface RuntimeOptions {
 /** Where the weekly export goes locally when REDIAL_EXPORT_RECIPIENTS is unset: the local inbox. */
 export const DEV_EXPORT_RECIPIENT = "sales-team@acme.example";
 
-/** The same configuration as in AWS (functions' loadConfig), plus where DynamoDB Local keeps data. */
+/**
+ * The same configuration as in AWS (functions' loadConfig), every part of it (everything runs in
+ * this one process), plus where DynamoDB Local keeps data.
+ */
 export interface LocalConfig extends Config {
   /** REDIAL_DATA_DIR: DynamoDB Local keeps its data there; in memory when null. */
   dataDir: string | null;
@@ -107,17 +113,21 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   ]);
   // Validated exactly as in AWS; only the defaults are the laptop's.
   const config: LocalConfig = {
-    ...loadConfig({
-      ...env,
-      REDIAL_WEBHOOK_SECRET: env.REDIAL_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
-      REDIAL_API_TOKEN: env.REDIAL_API_TOKEN || DEV_API_TOKEN,
-      REDIAL_PUBLIC_URL: env.REDIAL_PUBLIC_URL || `http://localhost:${port}`,
-      REDIAL_POSTAL_ADDRESS: env.REDIAL_POSTAL_ADDRESS || DEV_POSTAL_ADDRESS,
-      REDIAL_TABLE_NAME: env.REDIAL_TABLE_NAME || DEFAULT_TABLE,
-      REDIAL_EMAIL_DOMAIN: env.REDIAL_EMAIL_DOMAIN || DEV_EMAIL_DOMAIN,
-      REDIAL_UNSUBSCRIBE_KEY: env.REDIAL_UNSUBSCRIBE_KEY || DEV_UNSUBSCRIBE_KEY,
-      REDIAL_EXPORT_RECIPIENTS: env.REDIAL_EXPORT_RECIPIENTS || DEV_EXPORT_RECIPIENT,
-    }),
+    ...loadConfig(
+      {
+        ...env,
+        REDIAL_WEBHOOK_SECRET: env.REDIAL_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
+        REDIAL_API_TOKEN: env.REDIAL_API_TOKEN || DEV_API_TOKEN,
+        REDIAL_PUBLIC_URL: env.REDIAL_PUBLIC_URL || `http://localhost:${port}`,
+        REDIAL_POSTAL_ADDRESS: env.REDIAL_POSTAL_ADDRESS || DEV_POSTAL_ADDRESS,
+        REDIAL_TABLE_NAME: env.REDIAL_TABLE_NAME || DEFAULT_TABLE,
+        REDIAL_EMAIL_DOMAIN: env.REDIAL_EMAIL_DOMAIN || DEV_EMAIL_DOMAIN,
+        REDIAL_SES_CONFIGURATION_SET: env.REDIAL_SES_CONFIGURATION_SET || DEV_SES_CONFIGURATION_SET,
+        REDIAL_UNSUBSCRIBE_KEY: env.REDIAL_UNSUBSCRIBE_KEY || DEV_UNSUBSCRIBE_KEY,
+        REDIAL_EXPORT_RECIPIENTS: env.REDIAL_EXPORT_RECIPIENTS || DEV_EXPORT_RECIPIENT,
+      },
+      ALL_PARTS,
+    ),
     dataDir: env.REDIAL_DATA_DIR ? resolve(env.REDIAL_DATA_DIR) : null,
   };
   const log = createLocalLog(options.log ?? logStyle(env.REDIAL_LOG));
@@ -154,13 +164,13 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const mailer = new SimulatorMailer(
       new SesMailer({
         client: createSesClient({ endpoint: ses.url }),
-        fromDomain: config.emailDomain ?? DEV_EMAIL_DOMAIN,
+        fromDomain: config.emailDomain,
       }),
     );
     const compose = composer(templates, {
       publicUrl: config.publicUrl,
       postalAddress: config.postalAddress,
-      unsubscribeKey: config.unsubscribeKey ?? DEV_UNSUBSCRIBE_KEY,
+      unsubscribeKey: config.unsubscribeKey,
     });
     // Signed on the wall clock, as in AWS: the dev clock moves business time only (CONTRACT.md).
     const crmWebhook = options.crmWebhook ?? config.crmWebhook;
@@ -186,7 +196,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const app = createApp({
       ...deps,
       config: { webhookSecrets: config.webhookSecrets, apiToken: config.apiToken },
-      unsubscribeKey: config.unsubscribeKey ?? DEV_UNSUBSCRIBE_KEY,
+      unsubscribeKey: config.unsubscribeKey,
+      // From this runtime's environment (options.env), as the API Lambda hands its own.
+      crm: {
+        hubspot: config.hubspot,
+        salesforce: config.salesforce,
+        pipedrive: config.pipedrive,
+        publicUrl: config.publicUrl,
+      },
       wallClock: systemClock,
     });
     // On the API app itself, so its one error mapper answers for the dev routes too.
@@ -325,7 +342,7 @@ function weeklyExportJob(deps: SendDeps & { config: Config }): RecurringJob {
       runWeeklyExport({
         ...deps,
         recipients: deps.config.exportRecipients,
-        emailDomain: deps.config.emailDomain ?? DEV_EMAIL_DOMAIN,
+        emailDomain: deps.config.emailDomain,
         publicUrl: deps.config.publicUrl,
       }),
   };

@@ -4,6 +4,7 @@
  */
 import type { Clock, IngestDeps } from "@redial/core";
 import { Hono } from "hono";
+import type { CrmSources } from "../config/index.ts";
 import { bearerAuth } from "./auth.ts";
 import { openApiDocument } from "./openapi.ts";
 import { notFound, onError } from "./problem.ts";
@@ -28,6 +29,8 @@ export type AppDeps = IngestDeps & {
   wallClock: Clock;
   /** Signs and verifies unsubscribe links (REDIAL_UNSUBSCRIBE_KEY); without it /u/{token} answers 404. */
   unsubscribeKey?: string;
+  /** The CRMs' own webhooks' credentials; absent, routes/sources.ts reads them from the environment. */
+  crm?: CrmSources;
 };
 
 export function createApp(deps: AppDeps): Hono {

@@ -7,13 +7,19 @@ import { handle } from "hono/aws-lambda";
 import { baseDeps } from "../aws-deps.ts";
 import { createApp } from "./app.ts";
 
-const { config, ...deps } = baseDeps("redial-api");
+const { config, ...deps } = baseDeps("api");
 
 export const handler = handle(
   createApp({
     ...deps,
     wallClock: deps.clock,
     config: { webhookSecrets: config.webhookSecrets, apiToken: config.apiToken },
-    ...(config.unsubscribeKey ? { unsubscribeKey: config.unsubscribeKey } : {}),
+    unsubscribeKey: config.unsubscribeKey,
+    crm: {
+      hubspot: config.hubspot,
+      salesforce: config.salesforce,
+      pipedrive: config.pipedrive,
+      publicUrl: config.publicUrl,
+    },
   }),
 );

@@ -6,11 +6,10 @@
 import { baseDeps, mailerFor } from "../aws-deps.ts";
 import { runWeeklyExport } from "./weekly.ts";
 
-const deps = baseDeps("redial-export");
+const deps = baseDeps("export");
 const { config } = deps;
 
 export const handler = async () => {
-  if (!config.emailDomain) throw new Error("The weekly export needs REDIAL_EMAIL_DOMAIN");
   const outcome = await runWeeklyExport({
     ...deps,
     mailer: mailerFor(config),

@@ -10,6 +10,6 @@ import { handleSesEvent } from "./handler.ts";
 let deps: IngestDeps | undefined;
 
 export const handler = async (event: unknown) => {
-  deps ??= baseDeps("redial-ses-events");
+  deps ??= baseDeps("ses-events");
   return handleSesEvent(event, deps);
 };

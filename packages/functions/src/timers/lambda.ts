@@ -6,4 +6,4 @@
 import { sendingDeps } from "../aws-deps.ts";
 import { timerHandler } from "./run.ts";
 
-export const handler = timerHandler(sendingDeps("redial-timers"));
+export const handler = timerHandler(sendingDeps("timers"));

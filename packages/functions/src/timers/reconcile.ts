@@ -74,6 +74,6 @@ let deps: SendDeps | undefined;
 
 /** The Lambda entry (a daily EventBridge Scheduler cron, stacks/timers.ts); wired on the first call. */
 export const handler = async (): Promise<ReconcileResult> => {
-  deps ??= sendingDeps("redial-reconcile");
+  deps ??= sendingDeps("reconcile");
   return reconcileDueTimers(deps);
 };

@@ -35,14 +35,12 @@ import {
 } from "@redial/core";
 import type { Context, Handler } from "hono";
 import * as z from "zod";
-import { type CrmSources, loadCrmSources } from "../../config.ts";
+import { type CrmSources, loadCrmSources } from "../../config/index.ts";
 import type { AppDeps } from "../app.ts";
 import { postEvent, readBody } from "./events.ts";
 
-export type SourceDeps = AppDeps & {
-  /** The CRMs' credentials; when absent they are read once from the environment (loadCrmSources). */
-  crm?: CrmSources;
-};
+/** The app's ports; without `crm`, the CRMs' credentials are read once from the environment. */
+export type SourceDeps = AppDeps;
 
 export const SOURCES = ["hubspot", "salesforce", "pipedrive", "generic"] as const;
 
