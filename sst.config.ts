@@ -3,8 +3,9 @@
 /**
  * Redial on AWS. Thin on purpose: each resource family lives in stacks/ (ARCHITECTURE.md), and this
  * file only imports them and returns the outputs. `npx sst deploy --stage prod`.
- * The SST CLI cannot run on our dev machines (it downloads Pulumi first); test/stacks loads these
- * modules with a recording stand-in for the SST globals and checks the wiring instead.
+ * Checked offline with SST's own code (docs/deploy.md, "Offline checks"): `npm run typecheck:stacks`
+ * against SST's types, and test/stacks runs this program with SST's real components under Pulumi's
+ * mocks (scripts/stacks/run-mocked.ts).
  */
 export default $config({
   app(input) {

@@ -1,7 +1,7 @@
 /**
  * A deploying shell's environment for the mocked run (the test's, and the CLI's defaults): what
  * stacks/config.ts requires, the optional features switched on so their resources are declared too
- * (the alarm e-mail, the outbound CRM webhook, per-source webhook secrets), and one value per
+ * (the alarm e-mail, the outbound CRM webhook, two CRM sources), and one value per
  * `sst.Secret` those declare (SST passes each secret as SST_SECRET_<Name>; a missing one fails).
  */
 export const SAMPLE_ENV: Record<string, string> = {
@@ -9,11 +9,15 @@ export const SAMPLE_ENV: Record<string, string> = {
   REDIAL_EMAIL_DOMAIN: "acme.example",
   REDIAL_ALARM_EMAIL: "ops@acme.example",
   REDIAL_CRM_WEBHOOK_URL: "https://crm.acme.example/hooks/redial",
-  REDIAL_WEBHOOK_SOURCES: "hubspot salesforce",
+  // Two sources with a native connector each: their /v1/events secrets and their credentials.
+  REDIAL_CRM_SOURCES: "hubspot salesforce",
+  REDIAL_SALESFORCE_ORG_ID: "00D5e000000AbCdEAF",
   SST_SECRET_WebhookSecret: "whsec_bW9ja2VkLXdlYmhvb2stc2VjcmV0",
   SST_SECRET_WebhookSecretHubspot: "whsec_bW9ja2VkLWh1YnNwb3Q=",
   SST_SECRET_WebhookSecretSalesforce: "whsec_bW9ja2VkLXNhbGVzZm9yY2U=",
   SST_SECRET_ApiToken: "mocked-api-token",
   SST_SECRET_UnsubscribeKey: "mocked-unsubscribe-key",
   SST_SECRET_CrmWebhookSecret: "whsec_bW9ja2VkLWNybQ==",
+  SST_SECRET_HubspotSecret: "mocked-hubspot-client-secret",
+  SST_SECRET_SalesforceSecret: "mocked-salesforce-token-0123456789",
 };

@@ -11,14 +11,29 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { FUNCTION_CONFIG, type FunctionName } from "../../packages/functions/src/config/functions.ts";
+import { LINKED } from "../../packages/functions/src/config/linked.ts";
+import { PARTS } from "../../packages/functions/src/config/parts.ts";
 import { BUDGETS } from "../../scripts/build-functions.ts";
 import { countByType, formatFunctions, functionReports } from "../../scripts/stacks/report.ts";
 import { type MockedRun, runMocked } from "../../scripts/stacks/run-mocked.ts";
 import { SAMPLE_ENV } from "../../scripts/stacks/sample-env.ts";
 import { skipWithoutPlatform } from "../support/sst-platform.ts";
+import { coldConfig } from "./cold-config.ts";
 import { ACCOUNT, grantedBy, neededGrants, REGION } from "./least-privilege.ts";
 
 const FUNCTIONS = ["ApiFunction", "ReconcileTimers", "SesEvents", "TimerRunner", "WeeklyExport"];
+/** Each function's entry in FUNCTION_CONFIG (packages/functions/src/config/functions.ts). */
+const CONFIG_KEYS: Record<string, FunctionName> = {
+  ApiFunction: "api",
+  ReconcileTimers: "reconcile",
+  SesEvents: "ses-events",
+  TimerRunner: "timers",
+  WeeklyExport: "export",
+};
+const SECRET_VALUES = Object.entries(SAMPLE_ENV)
+  .filter(([name]) => name.startsWith("SST_SECRET_"))
+  .map(([, value]) => value);
 const STAGES = ["prod", "dev"] as const;
 const DOMAIN = SAMPLE_ENV.REDIAL_EMAIL_DOMAIN ?? "";
 /** Lambda's own limits. */
@@ -31,12 +46,13 @@ const parse = (text: unknown) => (typeof text === "string" ? JSON.parse(text) : 
 describe.skipIf(skipWithoutPlatform())("SST's real components under Pulumi's mocks", () => {
   const runs: Partial<Record<(typeof STAGES)[number], MockedRun>> = {};
 
-  // One after the other: each run builds the five bundles into .sst/artifacts, as a deploy does.
-  beforeAll(async () => {
-    for (const stage of STAGES) runs[stage] = await runMocked({ stage, env: SAMPLE_ENV });
-  }, 300_000);
-
   describe.each(STAGES)("stage %s", (stage) => {
+    // Stage by stage: a run builds the five bundles and their links into .sst/artifacts, as a deploy
+    // does, so the next stage's run replaces them.
+    beforeAll(async () => {
+      runs[stage] = await runMocked({ stage, env: SAMPLE_ENV });
+    }, 180_000);
+
     const run = (): MockedRun => {
       const found = runs[stage];
       if (!found) throw new Error(`No mocked run for ${stage}`);
@@ -93,6 +109,51 @@ describe.skipIf(skipWithoutPlatform())("SST's real components under Pulumi's moc
         expect(f.assumeRolePolicy?.Statement, f.name).toEqual([
           { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
         ]);
+    });
+
+    it("loads each function's configuration from what SST gives it: settings as variables, secrets and the table from links", () => {
+      const table = String(one("aws:dynamodb/table:Table", "TableTable").physicalName);
+      for (const f of functionReports(run())) {
+        const env = (f.lambda.inputs.environment as { variables: Record<string, string> }).variables;
+        // No secret in any environment: the Lambda console shows those to anyone who may read the function.
+        for (const variable of Object.keys(LINKED))
+          expect(env[variable], `${f.name} ${variable}`).toBeUndefined();
+        for (const value of Object.values(env))
+          for (const secret of SECRET_VALUES) expect(value, f.name).not.toContain(secret);
+        const key = CONFIG_KEYS[f.name];
+        if (!key) throw new Error(`${f.name} has no FUNCTION_CONFIG entry`);
+        // Only its own parts: each variable in the environment or as a link, nothing else.
+        const variables: string[] = FUNCTION_CONFIG[key].flatMap((part) => [...PARTS[part]]);
+        const own = Object.keys(env).filter((name) => !name.startsWith("SST_"));
+        expect(
+          own.filter((name) => !variables.includes(name)),
+          f.name,
+        ).toEqual([]);
+        const loaded = coldConfig(String(f.bundle?.file), key, env);
+        expect(loaded.error, f.name).toBeUndefined();
+        const linkable = Object.entries(LINKED)
+          .filter(([variable]) => variables.includes(variable))
+          .map(([, link]) => link.resource);
+        expect(
+          loaded.links?.filter((name) => !linkable.includes(name as never)),
+          f.name,
+        ).toEqual([]);
+        expect(loaded.config?.tableName, f.name).toBe(table);
+        // Only the API holds the inbound secrets.
+        expect("apiToken" in (loaded.config ?? {}), f.name).toBe(f.name === "ApiFunction");
+        expect("webhookSecrets" in (loaded.config ?? {}), f.name).toBe(f.name === "ApiFunction");
+      }
+      const api = functionReports(run()).find((f) => f.name === "ApiFunction");
+      if (!api) throw new Error("No ApiFunction");
+      const apiEnv = (api.lambda.inputs.environment as { variables: Record<string, string> }).variables;
+      expect(coldConfig(String(api.bundle?.file), "api", apiEnv).config).toMatchObject({
+        apiToken: SAMPLE_ENV.SST_SECRET_ApiToken,
+        webhookSecrets: [
+          SAMPLE_ENV.SST_SECRET_WebhookSecret,
+          SAMPLE_ENV.SST_SECRET_WebhookSecretHubspot,
+          SAMPLE_ENV.SST_SECRET_WebhookSecretSalesforce,
+        ],
+      });
     });
 
     it("keeps every function within Lambda's limits: Node 22 on arm64, ≤ 15 min, memory in MB, ≤ 4 KB of environment", () => {
