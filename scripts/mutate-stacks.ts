@@ -51,16 +51,16 @@ export const MUTATIONS: Mutation[] = [
   },
   { mistake: "a misspelled retry key", file: "stacks/jobs.ts", find: "retries: 3,", replace: "retry: 3," },
   {
-    mistake: "a missing permission (the timer runner cannot send email)",
+    mistake: "a missing permission (the timer runners cannot send email)",
     file: "stacks/timers.ts",
-    find: "permissions: [...schedulerPermissions, ...sesPermissions],",
-    replace: "permissions: [...schedulerPermissions],",
+    find: "const runnerPermissions = [...schedulerPermissions, ...sesPermissions];",
+    replace: "const runnerPermissions = [...schedulerPermissions];",
   },
   {
     mistake: "an extra wildcard action",
     file: "stacks/timers.ts",
-    find: "permissions: [...schedulerPermissions, ...sesPermissions],",
-    replace: `permissions: [...schedulerPermissions, ...sesPermissions, { actions: ["ses:*"], resources: ["*"] }],`,
+    find: "const runnerPermissions = [...schedulerPermissions, ...sesPermissions];",
+    replace: `const runnerPermissions = [...schedulerPermissions, ...sesPermissions, { actions: ["ses:*"], resources: ["*"] }];`,
   },
   {
     mistake: "a bad time zone for a cron",
@@ -69,10 +69,17 @@ export const MUTATIONS: Mutation[] = [
     replace: `timezone: "Mars/Olympus",`,
   },
   {
-    mistake: "a removed link (the SES-events function loses the table)",
+    mistake: "a removed link (no function links the table)",
+    file: "stacks/function-config.ts",
+    find: "{ Table: table, ...linkedSecrets }",
+    replace: "{ ...linkedSecrets }",
+  },
+  {
+    mistake: "a secret in a function's environment (the API token given to the SES-events function)",
     file: "stacks/email.ts",
-    find: "link: [table],",
-    replace: "",
+    find: `...functionConfig("ses-events"),`,
+    replace: `...functionConfig("ses-events"),
+  environment: { ...functionConfig("ses-events").environment, REDIAL_API_TOKEN: "leaked" },`,
   },
   {
     mistake: "a Lambda permission principal typo",
@@ -174,9 +181,10 @@ function check(mutation: Mutation): Verdict {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!existsSync(join(ROOT, ".sst/platform/package.json")))
     throw new Error("SST's platform is not installed: run `npm run sst:install` first");
-  const only = process.argv[2];
+  // An optional pattern runs only the mistakes it matches: `npm run mutate:stacks -- "link|secret"`.
+  const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
   const verdicts: Verdict[] = [];
-  for (const mutation of MUTATIONS.filter((m) => !only || m.mistake.includes(only))) {
+  for (const mutation of MUTATIONS.filter((m) => !only || only.test(m.mistake))) {
     const verdict = check(mutation);
     verdicts.push(verdict);
     const mark = verdict.caughtBy.length ? "caught " : "MISSED ";
