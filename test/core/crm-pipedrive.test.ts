@@ -6,6 +6,7 @@ import {
   mapPipedrive,
   type PipedriveSettings,
 } from "@redial/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { plainText } from "../../packages/core/src/crm/values.ts";
 
@@ -171,6 +172,47 @@ describe("Pipedrive notes: HTML made text", () => {
     expect(plainText("<p>kept</p> then <<<")).toBe("kept\n then <<<");
     // A line break is read before the tags: the '<' before it has no '>' left.
     expect(plainText("<<br>")).toBe("<");
+  });
+
+  it("reads any short note as the regex it replaced did (a tag: /<[^>]*>/g)", () => {
+    // The former reading, quadratic in a run of '<' with no '>': fine at these lengths.
+    const former = (html: string) =>
+      html
+        .replace(/<br\s*\/?>|<\/p>/gi, "\n")
+        .replace(/<[^>]*>/g, "")
+        .replace(/&nbsp;/g, " ")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, "&")
+        .replace(/[ \t]+/g, " ")
+        .replace(/\n{3,}/g, "\n\n")
+        .trim() || undefined;
+    const pieces = [
+      "<",
+      ">",
+      "<<",
+      "<br>",
+      "<BR />",
+      "</p>",
+      "<p>",
+      "<b>",
+      "a",
+      "x y",
+      " ",
+      "\t",
+      "\n",
+      "&amp;",
+      "&lt;",
+      "&",
+      ";",
+    ];
+    const html = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(html, (note) => plainText(note) === former(note)),
+      { numRuns: 2_000 },
+    );
   });
 
   it("reads at most 64,000 characters of HTML (32 times the 2,000 a note keeps); a tag the cut splits is dropped", () => {

@@ -6,7 +6,7 @@
  */
 import type { FieldError } from "../errors.ts";
 import { fieldErrors } from "../errors.ts";
-import { InboundEvent, ProspectInput } from "../schemas/event.ts";
+import { InboundEvent, MAX_TEXT_LENGTH, ProspectInput } from "../schemas/event.ts";
 import type { CrmFields, CrmOutcome, CrmOwners, OutcomeMap } from "./config.ts";
 import { callbackDate, ianaZone, isRow, type Row, read, text, textAt } from "./values.ts";
 
@@ -17,9 +17,6 @@ export type Mapped =
   | { kind: "skipped"; id: string; reason: string; errors: FieldError[] };
 
 export const ignored = (id: string, reason: string): Mapped => ({ kind: "ignored", id, reason });
-
-/** The longest note and callback reason the canonical event takes; longer CRM text is cut, not refused. */
-const MAX_TEXT = 2000;
 
 export interface Matched {
   field: string;
@@ -166,7 +163,8 @@ export function buildEvent(input: {
     }
     return undefined;
   };
-  const note = (input.note ?? first(fields.note))?.slice(0, MAX_TEXT);
+  // A note or callback reason longer than the canonical event takes is cut, not refused.
+  const note = (input.note ?? first(fields.note))?.slice(0, MAX_TEXT_LENGTH);
   const outcome =
     input.outcome === "prospect.updated" ? { type: "prospect.updated" as const } : input.outcome;
   const candidate = {
@@ -182,7 +180,7 @@ export function buildEvent(input: {
       ? {
           callbackAt: callbackDate(first(fields.callbackAt)),
           ...(first(fields.callbackReason)
-            ? { callbackReason: first(fields.callbackReason)?.slice(0, MAX_TEXT) }
+            ? { callbackReason: first(fields.callbackReason)?.slice(0, MAX_TEXT_LENGTH) }
             : {}),
         }
       : {}),
