@@ -97,6 +97,43 @@ describe("Pipedrive deals", () => {
   });
 });
 
+describe("Pipedrive owners: a value the event schema refuses is left out, not the event", () => {
+  // A v1 deal lost as "Do not contact", its owner a v1 user object whose address the canonical
+  // schema refuses (not ASCII): an opt-out that must still apply.
+  const won = fixture("v1-deal-won.json");
+  const doNotContact = (owner: Record<string, unknown>) => ({
+    ...won,
+    current: {
+      ...won.current,
+      status: "lost",
+      lost_reason: "Do not contact",
+      user_id: { ...won.current.user_id, ...owner },
+    },
+  });
+
+  it("maps the opt-out (R0) without the owner's address, with a warning naming it", () => {
+    const item = map(doNotContact({ email: "renée@acme.example" }));
+
+    expect(item).toMatchObject({
+      kind: "event",
+      event: { type: "call.rejected", reason: "do_not_contact", prospect: { id: "pd:88125" } },
+      warnings: [expect.stringMatching(/^owner\.email "renée@acme\.example" left out: /)],
+    });
+    expect(eventOf(item).prospect.owner).toEqual({ id: "12415231", name: "Wendy Ward" });
+  });
+
+  it("keeps an address the schema takes, with no warning", () => {
+    const item = map(doNotContact({ email: "wendy@acme.example" }));
+
+    expect(item).toMatchObject({ kind: "event", warnings: [] });
+    expect(eventOf(item).prospect.owner).toEqual({
+      id: "12415231",
+      email: "wendy@acme.example",
+      name: "Wendy Ward",
+    });
+  });
+});
+
 describe("Pipedrive persons and a team's own mapping", () => {
   const person = fixture("v2-person-created.json");
 
