@@ -2,6 +2,7 @@
 
 import { type ColdStartResults, coldStartRows } from "./cold-start.ts";
 import { BENCH_PLACES, DECIDE_VARIANTS, fmt, type Timed } from "./common.ts";
+import { type CrmResults, crmRows } from "./crm.ts";
 import type { ExportResults } from "./export.ts";
 import { type ImportResults, importRows } from "./import.ts";
 import type { TimerRunnerResults } from "./timer-runner.ts";
@@ -44,6 +45,7 @@ export type Results = {
   export: ExportResults; // the weekly export (issue 4)
   import: ImportResults; // the bulk import (issue 7)
   coldStart: ColdStartResults; // cold start (issue 5)
+  crm: CrmResults; // a Pipedrive note of 1 MiB, mapped
 };
 
 const ratio = (t: Throughput) => Math.round((t.medianPerSecond / t.raw.medianPerSecond) * 100) / 100;
@@ -91,5 +93,5 @@ Timer runner: ${timer.note}
 | raw paginated Query of the same index, ms (own process, same cap) | ${fmt(ex.medianRawMs)} | ${ex.raw.map((run) => fmt(run.ms)).join(", ")} | |
 | export ÷ raw (time) | ${ex.ratio} | | ≤ ${ex.targets.toRaw} ${check(ex.ratio <= ex.targets.toRaw)} |
 | export peak RSS, MiB (raw's: ${ex.raw.map((run) => run.maxRssMiB).join(", ")}) | ${fmt(ex.maxRssMiB)} | ${ex.export.map((run) => run.maxRssMiB).join(", ")} | < ${ex.targets.maxRssMiB} ${check(ex.maxRssMiB < ex.targets.maxRssMiB)} |
-${coldStartRows(r.coldStart)}${importRows(r.import)}`;
+${coldStartRows(r.coldStart)}${importRows(r.import)}${crmRows(r.crm)}`;
 }

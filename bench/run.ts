@@ -20,12 +20,15 @@
  *
  * 7. The bulk import (issue 7): 100,000 rows through `npx redial import` in its own process, valid
  *    rows per second next to (2)'s raw TransactWriteItems, and its RSS along the way (bench/import.ts).
+ * 8. CRM mapping: a Pipedrive activity with a 1 MiB note through mapPipedrive(), one core, next to
+ *    JSON.parse of the same body (bench/crm.ts).
  *
  * BENCH_ONLY=cold-start runs only (6), against its own local runtime, and writes
  * bench/results/cold-start.json and cold-start.md (latest.* are left as they are). BENCH_ONLY=import
  * runs (2)'s raw baseline and (7), and writes bench/results/import.json and import.md. BENCH_ONLY=decide
  * runs (1)'s decide() measures, warm and cold (G2 holidays of a year not yet seen), and writes
- * bench/results/decide.json and decide.md.
+ * bench/results/decide.json and decide.md. BENCH_ONLY=crm runs (8) and writes bench/results/crm.json
+ * and crm.md.
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -66,6 +69,7 @@ import {
   TARGETS,
   type Timed,
 } from "./common.ts";
+import { benchCrm, CRM_RUNS, crmOnly } from "./crm.ts";
 import { benchDecide, benchDecideCold, decideOnly } from "./decide.ts";
 import { benchExport, EXPORT_ROUNDS, EXPORT_ROWS } from "./export.ts";
 import { benchImport, IMPORT_ROWS, importRows } from "./import.ts";
@@ -85,6 +89,8 @@ async function main() {
   // ——— template rendering (issue 3) ———
   log(`template rendering: ${DECIDE_RUNS} runs of ${DECIDE_RUN_MS} ms`);
   const renderRuns = benchRender();
+  log(`crm: mapPipedrive() on 1 MiB notes, ${CRM_RUNS} runs each`);
+  const crm = benchCrm();
 
   log("starting the local runtime (DynamoDB Local, SES, API)");
   const runtime = await startRuntime({ port: 0, dynamoPort: 0, sesPort: 0, env: {}, log: "silent" });
@@ -209,6 +215,7 @@ async function main() {
       coldStart,
       // ——— the bulk import (issue 7) ———
       import: importResults,
+      crm,
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -417,6 +424,7 @@ async function importOnly() {
 if (process.env.BENCH_ONLY === "cold-start") await coldStartOnly();
 else if (process.env.BENCH_ONLY === "decide") decideOnly();
 else if (process.env.BENCH_ONLY === "import") await importOnly();
+else if (process.env.BENCH_ONLY === "crm") crmOnly();
 else if (process.env.BENCH_ONLY)
-  throw new Error(`BENCH_ONLY must be cold-start, import or decide (got ${process.env.BENCH_ONLY})`);
+  throw new Error(`BENCH_ONLY must be cold-start, import, decide or crm (got ${process.env.BENCH_ONLY})`);
 else await main();

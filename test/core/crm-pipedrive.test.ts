@@ -6,7 +6,9 @@ import {
   mapPipedrive,
   type PipedriveSettings,
 } from "@redial/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { plainText } from "../../packages/core/src/crm/values.ts";
 
 const settings = defaultCrmSettings().pipedrive;
 const fixture = (name: string) =>
@@ -95,6 +97,43 @@ describe("Pipedrive deals", () => {
   });
 });
 
+describe("Pipedrive owners: a value the event schema refuses is left out, not the event", () => {
+  // A v1 deal lost as "Do not contact", its owner a v1 user object whose address the canonical
+  // schema refuses (not ASCII): an opt-out that must still apply.
+  const won = fixture("v1-deal-won.json");
+  const doNotContact = (owner: Record<string, unknown>) => ({
+    ...won,
+    current: {
+      ...won.current,
+      status: "lost",
+      lost_reason: "Do not contact",
+      user_id: { ...won.current.user_id, ...owner },
+    },
+  });
+
+  it("maps the opt-out (R0) without the owner's address, with a warning naming it", () => {
+    const item = map(doNotContact({ email: "renée@acme.example" }));
+
+    expect(item).toMatchObject({
+      kind: "event",
+      event: { type: "call.rejected", reason: "do_not_contact", prospect: { id: "pd:88125" } },
+      warnings: [expect.stringMatching(/^owner\.email "renée@acme\.example" left out: /)],
+    });
+    expect(eventOf(item).prospect.owner).toEqual({ id: "12415231", name: "Wendy Ward" });
+  });
+
+  it("keeps an address the schema takes, with no warning", () => {
+    const item = map(doNotContact({ email: "wendy@acme.example" }));
+
+    expect(item).toMatchObject({ kind: "event", warnings: [] });
+    expect(eventOf(item).prospect.owner).toEqual({
+      id: "12415231",
+      email: "wendy@acme.example",
+      name: "Wendy Ward",
+    });
+  });
+});
+
 describe("Pipedrive persons and a team's own mapping", () => {
   const person = fixture("v2-person-created.json");
 
@@ -139,6 +178,96 @@ describe("Pipedrive persons and a team's own mapping", () => {
   it("refuses a body that is neither v1 nor v2, naming the fields", () => {
     expect(() => map({ meta: { version: "2.0", action: "change" } })).toThrow(/v2 payload/);
     expect(() => map({ hello: "world" })).toThrow(/v1 or v2/);
+  });
+});
+
+describe("Pipedrive notes: HTML made text", () => {
+  it("reads ordinary HTML as words: paragraphs and breaks as lines, tags dropped, entities decoded", () => {
+    expect(
+      plainText(
+        "<p>Spoke to <b>Priya</b>:&nbsp;call&nbsp;back in <i>May</i>.</p><p>Budget &gt; 10k &amp; &quot;urgent&quot;, it&#39;s fine.</p>",
+      ),
+    ).toBe('Spoke to Priya: call back in May.\nBudget > 10k & "urgent", it\'s fine.');
+    expect(plainText("Line one<br>Line two<BR/>Line three<br />end<p></p><p></p><p></p>gap")).toBe(
+      "Line one\nLine two\nLine three\nend\n\ngap",
+    );
+    expect(plainText('<div><a href="https://acme.example/x?a=1&amp;b=2">link</a>  and\t\tspaces</div>')).toBe(
+      "link and spaces",
+    );
+    // Entities are decoded after the tags are gone, &amp; last: an escaped tag is text, once.
+    expect(plainText("&lt;b&gt;not a tag&lt;/b&gt; &amp;lt;")).toBe("<b>not a tag</b> &lt;");
+    expect(plainText("<p></p>  ")).toBeUndefined();
+  });
+
+  it("reads runs of '<' as before: a tag runs from a '<' to the next '>'; a '<' with no '>' after it is text", () => {
+    expect(plainText("a <<b>bold</b> b")).toBe("a bold b");
+    expect(plainText("<p>a</p><<p>b</p>")).toBe("a\nb");
+    expect(plainText("1 < 2 and 3 > 2")).toBe("1 2");
+    expect(plainText("x << y")).toBe("x << y");
+    expect(plainText("<<<<<")).toBe("<<<<<");
+    expect(plainText("<b>bold</b> <unclosed and <<more")).toBe("bold <unclosed and <<more");
+    expect(plainText("<p>kept</p> then <<<")).toBe("kept\n then <<<");
+    // A line break is read before the tags: the '<' before it has no '>' left.
+    expect(plainText("<<br>")).toBe("<");
+  });
+
+  it("reads any short note as the regex it replaced did (a tag: /<[^>]*>/g)", () => {
+    // The former reading, quadratic in a run of '<' with no '>': fine at these lengths.
+    const former = (html: string) =>
+      html
+        .replace(/<br\s*\/?>|<\/p>/gi, "\n")
+        .replace(/<[^>]*>/g, "")
+        .replace(/&nbsp;/g, " ")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, "&")
+        .replace(/[ \t]+/g, " ")
+        .replace(/\n{3,}/g, "\n\n")
+        .trim() || undefined;
+    const pieces = [
+      "<",
+      ">",
+      "<<",
+      "<br>",
+      "<BR />",
+      "</p>",
+      "<p>",
+      "<b>",
+      "a",
+      "x y",
+      " ",
+      "\t",
+      "\n",
+      "&amp;",
+      "&lt;",
+      "&",
+      ";",
+    ];
+    const html = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(html, (note) => plainText(note) === former(note)),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("reads at most 64,000 characters of HTML (32 times the 2,000 a note keeps); a tag the cut splits is dropped", () => {
+    // Length and end, so a failure prints a line rather than 64,000 characters.
+    const shape = (text: string | undefined) => ({ length: text?.length, end: text?.slice(-10) });
+    expect(shape(plainText(`${"a".repeat(64_000)}${"b".repeat(1_000)}`))).toEqual({
+      length: 64_000,
+      end: "aaaaaaaaaa",
+    });
+    expect(shape(plainText(`${"a".repeat(63_995)}<span style="color:red">b</span>`))).toEqual({
+      length: 63_995,
+      end: "aaaaaaaaaa",
+    });
+  });
+
+  it("maps an activity whose note is 100,000 '<' (no tag in it), keeping the 2,000 a note holds", () => {
+    const item = map(withActivity({ note: "<".repeat(100_000) }, { done: false }));
+    expect(eventOf(item).note).toBe("<".repeat(2_000));
   });
 });
 

@@ -92,6 +92,35 @@ describe("Pipedrive webhooks (HTTP Basic auth)", () => {
   });
 });
 
+describe("Pipedrive values the event schema refuses", () => {
+  it("v1: a deal lost as 'Do not contact' opts the person out (R0) even when the owner's address is refused", async () => {
+    const won = JSON.parse(fixture("pipedrive/v1-deal-won.json"));
+    const lost = {
+      ...won,
+      meta: { ...won.meta, id: 58, timestamp: 1794849600, timestamp_micro: 1794849600000000 },
+      current: {
+        ...won.current,
+        id: 58,
+        person_id: { ...won.current.person_id, value: 88126 },
+        status: "lost",
+        lost_reason: "Do not contact",
+        user_id: { ...won.current.user_id, email: "renée@acme.example" },
+      },
+      previous: { ...won.previous, id: 58, person_id: 88126 },
+    };
+
+    expect(await item(await post(JSON.stringify(lost)))).toMatchObject({
+      status: "applied",
+      type: "call.rejected",
+      result: { prospectId: "pd:88126", state: "opted_out", decision: { rule: "R0" } },
+      warnings: [expect.stringMatching(/^owner\.email "renée@acme\.example" left out/)],
+    });
+    const stored = await h.store.getProspect("pd:88126");
+    expect(stored?.prospect.status).toBe("opted_out");
+    expect(stored?.prospect.profile.owner).toEqual({ id: "12415231", name: "Wendy Ward" });
+  });
+});
+
 describe("Pipedrive deliveries that are refused, with nothing written", () => {
   const body = fixture("pipedrive/v2-deal-lost.json").replace("9e2b4c6d", "9e2b4c6e");
 

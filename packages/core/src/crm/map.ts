@@ -4,9 +4,10 @@
  * shared: the profile from the configured fields, the outcome from the configured values, and the
  * canonical schema as the last word (CONTRACT.md stays the one internal shape).
  */
+import type * as z from "zod";
 import type { FieldError } from "../errors.ts";
 import { fieldErrors } from "../errors.ts";
-import { InboundEvent, ProspectInput } from "../schemas/event.ts";
+import { InboundEvent, MAX_TEXT_LENGTH, OwnerInput, ProspectInput } from "../schemas/event.ts";
 import type { CrmFields, CrmOutcome, CrmOwners, OutcomeMap } from "./config.ts";
 import { callbackDate, ianaZone, isRow, type Row, read, text, textAt } from "./values.ts";
 
@@ -17,9 +18,6 @@ export type Mapped =
   | { kind: "skipped"; id: string; reason: string; errors: FieldError[] };
 
 export const ignored = (id: string, reason: string): Mapped => ({ kind: "ignored", id, reason });
-
-/** The longest note and callback reason the canonical event takes; longer CRM text is cut, not refused. */
-const MAX_TEXT = 2000;
 
 export interface Matched {
   field: string;
@@ -99,22 +97,40 @@ export function prospectFrom(
     tier: first(fields.tier)?.toUpperCase(),
     fitsProfile: booleanOf(first(fields.fitsProfile)),
   };
-  const prospect: ProspectInput = { id };
-  for (const [key, value] of Object.entries(candidate)) {
-    if (value === undefined) continue;
-    const schema = ProspectInput.shape[key as keyof typeof ProspectInput.shape];
-    const parsed = schema.safeParse(value);
-    if (parsed.success) Object.assign(prospect, { [key]: parsed.data });
-    else warnings.push(`${key} ${JSON.stringify(value)} left out: ${parsed.error.issues[0]?.message}`);
-  }
-  const owner = ownerOf(rows, settings);
-  if (owner) prospect.owner = owner;
-  if (fields.owner && !owner && first(fields.owner) !== undefined) warnings.push("owner left out: not an id");
+  // Each field on its own, the owner's too: one the schema refuses (an owner's address that is not
+  // ASCII) is left out with a warning, and the event (an opt-out, say) still applies.
+  const prospect = { id, ...accepted(ProspectInput.shape, candidate, "", warnings) } as ProspectInput;
+  const candidateOwner = ownerOf(rows, settings);
+  const owner = candidateOwner && accepted(OwnerInput.shape, candidateOwner, "owner.", warnings);
+  if (owner?.id !== undefined) prospect.owner = owner as OwnerInput;
+  else if (fields.owner && first(fields.owner) !== undefined) warnings.push("owner left out: not an id");
   return { prospect, warnings };
 }
 
-/** The CRM user behind `fields.owner`, through `owners` when the team mapped it. */
-function ownerOf(rows: readonly Row[], { fields, owners }: Settings): ProspectInput["owner"] {
+/**
+ * The fields of `candidate` that their schema in `shape` takes; each other one is left out with a
+ * warning naming it (`prefix` and its key) and the schema's reason.
+ */
+function accepted(
+  shape: Record<string, z.ZodType | undefined>,
+  candidate: Record<string, unknown>,
+  prefix: string,
+  warnings: string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(candidate)) {
+    const schema = shape[key];
+    if (value === undefined || !schema) continue;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) out[key] = parsed.data;
+    else
+      warnings.push(`${prefix}${key} ${JSON.stringify(value)} left out: ${parsed.error.issues[0]?.message}`);
+  }
+  return out;
+}
+
+/** The CRM user behind `fields.owner`, through `owners` when the team mapped it; not yet checked. */
+function ownerOf(rows: readonly Row[], { fields, owners }: Settings): Record<string, unknown> | undefined {
   if (!fields.owner) return undefined;
   for (const row of rows) {
     const raw = read(row, fields.owner);
@@ -125,10 +141,9 @@ function ownerOf(rows: readonly Row[], { fields, owners }: Settings): ProspectIn
     if (mapped) return mapped;
     // Pipedrive v1 sends the user as an object with a name and an address: keep them.
     const extra = isRow(raw) ? raw : {};
-    const email =
-      typeof extra.email === "string" && /^[^@\s]+@[^@\s]+$/.test(extra.email) ? extra.email : undefined;
+    const email = typeof extra.email === "string" ? extra.email.trim() || undefined : undefined;
     const name = typeof extra.name === "string" ? extra.name.slice(0, 200) : undefined;
-    return { id, ...(email ? { email } : {}), ...(name ? { name } : {}) };
+    return { id, email, name };
   }
   return undefined;
 }
@@ -166,7 +181,8 @@ export function buildEvent(input: {
     }
     return undefined;
   };
-  const note = (input.note ?? first(fields.note))?.slice(0, MAX_TEXT);
+  // A note or callback reason longer than the canonical event takes is cut, not refused.
+  const note = (input.note ?? first(fields.note))?.slice(0, MAX_TEXT_LENGTH);
   const outcome =
     input.outcome === "prospect.updated" ? { type: "prospect.updated" as const } : input.outcome;
   const candidate = {
@@ -182,7 +198,7 @@ export function buildEvent(input: {
       ? {
           callbackAt: callbackDate(first(fields.callbackAt)),
           ...(first(fields.callbackReason)
-            ? { callbackReason: first(fields.callbackReason)?.slice(0, MAX_TEXT) }
+            ? { callbackReason: first(fields.callbackReason)?.slice(0, MAX_TEXT_LENGTH) }
             : {}),
         }
       : {}),

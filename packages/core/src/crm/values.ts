@@ -3,6 +3,7 @@
  * Pipedrive's `{ "id": … }` options and `[{ "value", "primary" }]` lists. Everything comes out as a
  * trimmed string (or nothing): the mapping compares strings, the canonical schema validates them.
  */
+import { MAX_TEXT_LENGTH } from "../schemas/event.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -102,12 +103,17 @@ export function ianaZone(value: string | undefined): string | undefined {
     .join("/");
 }
 
+/**
+ * The most of a note's HTML read: 32 times the text a note keeps (MAX_TEXT_LENGTH), room for the
+ * markup of a note pasted from an email, and a bound on the work a webhook's note can ask for
+ * (docs/decisions.md, "Pipedrive notes").
+ */
+export const MAX_NOTE_HTML = 32 * MAX_TEXT_LENGTH;
+
 /** Pipedrive notes are HTML; the timeline wants the words. */
 export function plainText(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const stripped = value
-    .replace(/<br\s*\/?>|<\/p>/gi, "\n")
-    .replace(/<[^>]*>/g, "")
+  const stripped = stripTags(capped(value).replace(/<br\s*\/?>|<\/p>/gi, "\n"))
     .replace(/&nbsp;/g, " ")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
@@ -118,4 +124,29 @@ export function plainText(value: string | undefined): string | undefined {
     .replace(/\n{3,}/g, "\n\n")
     .trim();
   return stripped || undefined;
+}
+
+/** The first MAX_NOTE_HTML characters; a tag the cut splits would show as text, so it goes too. */
+function capped(html: string): string {
+  if (html.length <= MAX_NOTE_HTML) return html;
+  const head = html.slice(0, MAX_NOTE_HTML);
+  const open = head.lastIndexOf("<");
+  return open > head.lastIndexOf(">") ? head.slice(0, open) : head;
+}
+
+/**
+ * Drops every tag: from a `<` to the next `>`. A `<` with no `>` after it is text, and so is all
+ * that follows it. One pass: the regex `/<[^>]*>/g` read on from every such `<` to the end of the
+ * note, quadratic in a run of them (100,000 took seconds, past Pipedrive's 10 s).
+ */
+function stripTags(html: string): string {
+  const lastClose = html.lastIndexOf(">");
+  const parts: string[] = [];
+  let from = 0;
+  for (let open = html.indexOf("<"); open !== -1 && open < lastClose; open = html.indexOf("<", from)) {
+    parts.push(html.slice(from, open));
+    from = html.indexOf(">", open) + 1;
+  }
+  parts.push(html.slice(from));
+  return parts.join("");
 }

@@ -186,10 +186,13 @@ export const SOFT_NO_REASONS = [
 export const RejectionReason = z.enum([...SOFT_NO_REASONS, "hostile", "do_not_contact"]);
 export type RejectionReason = z.infer<typeof RejectionReason>;
 
+/** The longest free text an event carries: a note, a callback reason, a disqualification reason. */
+export const MAX_TEXT_LENGTH = 2000;
+
 const base = {
   occurredAt: EventDateTime,
   prospect: ProspectInput,
-  note: z.string().max(2000).optional(),
+  note: z.string().max(MAX_TEXT_LENGTH).optional(),
 };
 
 export const CallRejected = z.object({ type: z.literal("call.rejected"), ...base, reason: RejectionReason });
@@ -197,13 +200,13 @@ export const CallStalled = z.object({
   type: z.literal("call.stalled"),
   ...base,
   callbackAt: z.union([EventDate, EventDateTime]).describe("The date the prospect asked to be called back."),
-  callbackReason: z.string().min(1).max(2000).optional(),
+  callbackReason: z.string().min(1).max(MAX_TEXT_LENGTH).optional(),
 });
 export const CallNoAnswer = z.object({ type: z.literal("call.no_answer"), ...base, voicemail: z.boolean() });
 export const ProspectDisqualified = z.object({
   type: z.literal("prospect.disqualified"),
   ...base,
-  reason: z.string().max(2000).optional(),
+  reason: z.string().max(MAX_TEXT_LENGTH).optional(),
 });
 const plain = <T extends string>(type: T) => z.object({ type: z.literal(type), ...base });
 
