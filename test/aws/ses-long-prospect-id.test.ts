@@ -47,6 +47,9 @@ describe("a prospect id longer than an SES tag allows", () => {
     await world.enrol(LONG, address);
 
     const sent = await world.sendFirstEmail(LONG);
+    // Every tag as SES takes it (MessageTag): nothing for SES to refuse, nothing cut.
+    for (const tag of sent.input.EmailTags ?? []) expect(tag.Value).toMatch(/^[A-Za-z0-9_-]{1,256}$/);
+    expect(sent.input.EmailTags?.find((tag) => tag.Name === "prospect_key")?.Value).toHaveLength(43);
     const results = await handleSesEvent(published(sent, "Complaint"), world.deps);
 
     expect(results).toMatchObject([{ prospectId: LONG, kind: "complained", rule: "R0", applied: true }]);
