@@ -40,7 +40,7 @@ import {
   SOFT_NO_REASONS,
 } from "@redial/core";
 import { handleSesEvent, loadPlaybook, loadTemplates, loggingTimers } from "@redial/functions";
-import { SimulatorMailer } from "../../packages/local/src/mailbox-simulator.ts";
+import type { SesLocal } from "@redial/local";
 import { Faults, randomFaults } from "../support/faults.ts";
 
 export interface SoakOptions {
@@ -52,7 +52,8 @@ export interface SoakOptions {
   faultRate: number;
   /** Where the prospects live, 1 to SOAK_OWNERS tables: owner `o` in `shards[o % shards.length]`. */
   shards: readonly SoakShard[];
-  sesUrl: string;
+  /** The SES v2 local server: the mailer sends to it, and its mailbox simulator answers. */
+  ses: Pick<SesLocal, "url" | "drainEvents">;
   /** Concurrent deliveries and timer runs. */
   workers?: number;
   progress?: (line: string) => void;
@@ -129,9 +130,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   const clock = new SoakClock(START);
   const playbook = loadPlaybook();
-  const mailer = new SimulatorMailer(
-    new SesMailer({ client: createSesClient({ endpoint: options.sesUrl }), fromDomain: "acme.example" }),
-  );
+  const mailer = new SesMailer({
+    client: createSesClient({ endpoint: options.ses.url }),
+    fromDomain: "acme.example",
+  });
   const log = { info() {}, warn() {}, error() {} };
   const common: Omit<SendDeps, "store"> = {
     timers: loggingTimers(log),
@@ -311,7 +313,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       });
       // SES events name the prospect by a key in a message tag, which only the store of its shard
       // maps back: the soak routes by the address, which it gave to one prospect only.
-      for (const event of mailer.drain()) {
+      for (const event of options.ses.drainEvents()) {
         report.sesEvents++;
         const [address = ""] = parseSesEvent(event).detail.mail.destination;
         const { deps } = homeOfAddress.get(address) ?? (shards[0] as Shard);
