@@ -68,7 +68,7 @@ try {
     faultRate: number("fault-rate"),
     workers: number("workers"),
     shards: dynamos.map((dynamo) => ({ dynamoEndpoint: dynamo.endpoint, tableName })),
-    sesUrl: ses.url,
+    ses,
     progress: (line) => process.stdout.write(`soak: ${line}\n`),
   });
   process.stdout.write(

@@ -30,7 +30,7 @@ const email = (overrides: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
     { name: "List-Unsubscribe", value: `<${UNSUBSCRIBE}>` },
     { name: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click" },
   ],
-  tags: { prospect: "hubspot-51234", sequence: "soft_no", step: "2" },
+  tags: { prospect_key: "aGFzaC1vZi1odWJzcG90LTUxMjM0LWZvci10aGUtdGFn", sequence: "soft_no", step: "2" },
   ...overrides,
 });
 
@@ -118,6 +118,20 @@ describe("SesMailer: the exact command", () => {
         { Name: "step", Value: "2" },
       ],
     });
+  });
+
+  it("leaves off a tag value too long for SES rather than cut it (a cut value names something else)", async () => {
+    ses.reset();
+    ses.on(SendEmailCommand).resolves({ MessageId: "0100-long" });
+
+    await mailer.send(
+      email({ tags: { prospect_key: "k".repeat(43), sequence: "s".repeat(257), step: "2" } }),
+    );
+
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.EmailTags).toEqual([
+      { Name: "prospect_key", Value: "k".repeat(43) },
+      { Name: "step", Value: "2" },
+    ]);
   });
 
   it("maps throttling and quotas to unavailable (deferred, never dropped)", async () => {

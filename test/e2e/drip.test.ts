@@ -2,7 +2,8 @@
  * The drip engine end to end, over HTTP against `npm start`'s runtime (issue 3): two soft noes, then
  * the dev clock moves 75 days and the four nurture emails land in the local SES inbox, each sent in
  * the prospect's own business hours (its time zone, DST included, no holiday), from the owner, with
- * one-click unsubscribe.
+ * one-click unsubscribe. Mail to the SES mailbox simulator comes back as the bounce or complaint SES
+ * would publish for the request the local SES server received.
  */
 import { type IngestResult, prospectCalendar, type TimelineEntry } from "@redial/core";
 import { webhookHeaders } from "@redial/functions";
@@ -192,5 +193,48 @@ describe("the nurture drip, sent for real through the local SES", () => {
     expect(stored.emailInvalid).toBe(true);
     expect(stored.timers.map((t) => t.kind)).toEqual(["recycle"]);
     expect(timeline.map((e) => e.rule)).toContain("R11");
+  });
+
+  it("a complaint about a prospect whose id is 300 bytes of UTF-8: that drip stopped, the address suppressed (R0), no one else touched", async () => {
+    // SES tags hold 256 characters: base64url of 192 bytes. The other prospect's id is exactly what
+    // is left of the long one's once cut there, so a cut tag would name it.
+    const prefix = `hubspot:${"営".repeat(61)}x`;
+    const long = {
+      id: `${prefix}${"業".repeat(36)}`,
+      email: "complaint+long-id@simulator.amazonses.com",
+      timezone: "America/New_York",
+    };
+    const other = { id: prefix, email: "dana@prefix.example", timezone: "America/New_York" };
+    expect([Buffer.byteLength(long.id), Buffer.byteLength(other.id)]).toEqual([300, 192]);
+    await enrolInNurture(other, "2027-11-16T14:00:00Z"); // Tue 09:00 EST
+    await enrolInNurture(long, "2027-11-16T14:10:00Z");
+
+    await post("/_dev/clock", { advance: "P75D" });
+
+    expect(await inboxFor(long.email)).toHaveLength(1); // the first went out and was reported as spam
+    const view = async (id: string) => {
+      const response = await fetch(`${runtime.url}/v1/prospects/${encodeURIComponent(id)}`, {
+        headers: { authorization: `Bearer ${DEV_API_TOKEN}` },
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as {
+        prospect: { status: string; timers: unknown[] };
+        timeline: TimelineEntry[];
+      };
+    };
+    const stopped = await view(long.id);
+    expect(stopped.prospect).toMatchObject({ status: "opted_out", timers: [] });
+    expect(stopped.timeline.find((e) => e.type === "email.complained")).toMatchObject({ rule: "R0" });
+    const suppressions = await fetch(`${runtime.url}/v1/suppressions?limit=200`, {
+      headers: { authorization: `Bearer ${DEV_API_TOKEN}` },
+    });
+    const { items } = (await suppressions.json()) as { items: { email: string }[] };
+    expect(items.map((i) => i.email)).toContain(long.email);
+
+    const untouched = await view(other.id);
+    expect(untouched.prospect.status).toBe("nurturing");
+    expect(untouched.timeline.map((e) => e.rule)).not.toContain("R0");
+    expect(await inboxFor(other.email)).toHaveLength(4);
+    expect(items.map((i) => i.email)).not.toContain(other.email);
   });
 });

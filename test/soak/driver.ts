@@ -15,7 +15,8 @@
  * cap (G3), a prospect's items, its webhook receipts and its suppressed address all sit in one shard,
  * as DynamoDB spreads partitions. Everything else is one world: one seeded random stream, one clock,
  * one delivery queue, one SES server and mailbox simulator (its bounces and complaints go to the shard
- * holding the prospect their tag names), one fault injector; due timers are listed from every shard.
+ * holding the prospect they are about, whose store alone resolves their tag), one fault injector; due
+ * timers are listed from every shard.
  * What this works around is DynamoDB Local, not Redial: one DynamoDB Local does a table's writes one at
  * a time (a table lock, one SQLite thread), so in `npm run soak` its JVM sits at one core. With cores
  * to spare, `--shards 2` gives each shard its own DynamoDB Local. On a 2-core machine it does not pay:
@@ -37,10 +38,9 @@ import {
   runDueTimer,
   type SendDeps,
   SOFT_NO_REASONS,
-  toInternalEvents,
 } from "@redial/core";
 import { handleSesEvent, loadPlaybook, loadTemplates, loggingTimers } from "@redial/functions";
-import { SimulatorMailer } from "../../packages/local/src/mailbox-simulator.ts";
+import type { SesLocal } from "@redial/local";
 import { Faults, randomFaults } from "../support/faults.ts";
 
 export interface SoakOptions {
@@ -52,7 +52,8 @@ export interface SoakOptions {
   faultRate: number;
   /** Where the prospects live, 1 to SOAK_OWNERS tables: owner `o` in `shards[o % shards.length]`. */
   shards: readonly SoakShard[];
-  sesUrl: string;
+  /** The SES v2 local server: the mailer sends to it, and its mailbox simulator answers. */
+  ses: Pick<SesLocal, "url" | "drainEvents">;
   /** Concurrent deliveries and timer runs. */
   workers?: number;
   progress?: (line: string) => void;
@@ -129,9 +130,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   const clock = new SoakClock(START);
   const playbook = loadPlaybook();
-  const mailer = new SimulatorMailer(
-    new SesMailer({ client: createSesClient({ endpoint: options.sesUrl }), fromDomain: "acme.example" }),
-  );
+  const mailer = new SesMailer({
+    client: createSesClient({ endpoint: options.ses.url }),
+    fromDomain: "acme.example",
+  });
   const log = { info() {}, warn() {}, error() {} };
   const common: Omit<SendDeps, "store"> = {
     timers: loggingTimers(log),
@@ -163,6 +165,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     if (!shard) throw new Error(`no shard holds prospect ${prospectId}`);
     return shard;
   };
+  /** Each prospect's shard, by its address (each prospect has its own). */
+  const homeOfAddress = new Map<string, Shard>();
 
   // ——— the world: prospects, their first contact spread over the first three quarters ———
   const queue: Delivery[] = [];
@@ -178,6 +182,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           : `p${i}@soak.example`;
     const owner = i % SOAK_OWNERS;
     home.set(`soak:${i}`, shards[owner % shards.length] as Shard);
+    homeOfAddress.set(email, shards[owner % shards.length] as Shard);
     return {
       id: `soak:${i}`,
       email,
@@ -306,18 +311,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           }
         }
       });
-      // SES events name the prospect in a message tag, as in AWS: the handler of its shard takes it.
-      for (const event of mailer.drain()) {
+      // SES events name the prospect by a key in a message tag, which only the store of its shard
+      // maps back: the soak routes by the address, which it gave to one prospect only.
+      for (const event of options.ses.drainEvents()) {
         report.sesEvents++;
-        const [outcome] = toInternalEvents(parseSesEvent(event));
-        const { deps } = outcome ? shardOf(outcome.prospectId) : (shards[0] as Shard);
+        const [address = ""] = parseSesEvent(event).detail.mail.destination;
+        const { deps } = homeOfAddress.get(address) ?? (shards[0] as Shard);
         const results = await handleSesEvent(event, deps).catch(() => {
           report.timerFailures++;
           return [];
         });
         // Every simulated event is for a prospect the soak made: "not found" is a routing bug.
         const lost = results.find((result) => result.found === false);
-        if (lost) throw new Error(`SES event for ${lost.prospectId} reached a shard without that prospect`);
+        if (lost) throw new Error(`SES event for ${address} reached a shard without its prospect`);
       }
     }
   };

@@ -33,7 +33,7 @@ describe(`the short soak (seed ${SEED})`, () => {
       days: 730,
       faultRate: 0.01,
       shards,
-      sesUrl: ses.url,
+      ses,
     });
     console.log(JSON.stringify({ ...report, playbook: undefined }));
     expect(report.deliveries).toBeGreaterThan(200);

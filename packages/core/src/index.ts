@@ -10,6 +10,7 @@ export * from "./errors.ts";
 export * from "./export/index.ts";
 export * from "./import/index.ts";
 export { applyInternal } from "./ingest/apply-internal.ts";
+export { applySesEvent, type SesEventResult } from "./ingest/apply-ses-event.ts";
 export { assertNotFuture, type IngestDeps, ingest, resultOf, timelineEntry } from "./ingest/ingest.ts";
 export { IngestResult } from "./ingest/result.ts";
 export { type DueResult, runDueTimer } from "./ingest/run-due.ts";

@@ -156,8 +156,12 @@ export interface Store {
    * At-most-once (ARCHITECTURE.md): claims one timer's send in one conditional transaction, only if
    * the prospect is still at `version`, its address is not suppressed (G1, checked at this very
    * moment) and the sender is under its daily cap (G3). Says which condition failed otherwise.
+   * The same transaction records the prospect under its key (prospectKey), the email's tag, so
+   * the SES events of the email find the prospect again (prospectByKey) at no extra request.
    */
   claimSend(claim: ClaimRequest): Promise<ClaimResult>;
+  /** The prospect whose emails carry this `prospect_key` tag, once one of them was claimed. */
+  prospectByKey(key: string): Promise<string | null>;
   /** The suppression list, ordered by address; `cursor` from the previous page. */
   listSuppressions(query: {
     limit: number;
@@ -182,7 +186,10 @@ export interface OutgoingEmail {
   html: string;
   /** RFC 8058: List-Unsubscribe and List-Unsubscribe-Post. */
   headers: { name: string; value: string }[];
-  /** SES message tags: prospect, sequence, step (names and values [A-Za-z0-9_-]). */
+  /**
+   * SES message tags: prospect_key, sequence, step, timer. SES takes names and values of at most 256
+   * characters of [A-Za-z0-9_-]; the mailer leaves off a value that does not fit rather than cut it.
+   */
   tags: Record<string, string>;
   /** Files attached (the weekly export's CSVs); text, sent as UTF-8. */
   attachments?: { filename: string; contentType: string; content: string }[];

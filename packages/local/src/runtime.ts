@@ -28,7 +28,6 @@ import { DevClock, systemClock } from "./clock.ts";
 import { devRoutes } from "./dev-routes.ts";
 import { type DynamoDbLocal, LOCAL_REGION, startDynamoDbLocal } from "./dynamodb.ts";
 import { checkJava } from "./java.ts";
-import { SimulatorMailer } from "./mailbox-simulator.ts";
 import { type SesLocal, startSesLocal } from "./ses.ts";
 import { type RecurringJob, TimerLoop } from "./timer-loop.ts";
 
@@ -161,12 +160,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // The store keeps webhook receipts in real time (its default clock), not on the dev clock.
     const store = new DynamoStore({ client, tableName: config.tableName });
     const templates = loadTemplates(env.REDIAL_TEMPLATES || undefined, playbook);
-    const mailer = new SimulatorMailer(
-      new SesMailer({
-        client: createSesClient({ endpoint: ses.url }),
-        fromDomain: config.emailDomain,
-      }),
-    );
+    const mailer = new SesMailer({
+      client: createSesClient({ endpoint: ses.url }),
+      fromDomain: config.emailDomain,
+    });
     const compose = composer(templates, {
       publicUrl: config.publicUrl,
       postalAddress: config.postalAddress,
@@ -185,10 +182,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       compose,
       ...notifier,
     };
-    // Mail to SES's simulator addresses comes back as SES events, through the handler AWS uses.
+    // Mail to SES's simulator addresses comes back as SES events (built by the SES stand-in from the
+    // request it received, as SES does), through the handler AWS uses.
     const loop = new TimerLoop(deps, {
       afterEach: async () => {
-        for (const event of mailer.drain()) await handleSesEvent(event, deps);
+        for (const event of ses.drainEvents()) await handleSesEvent(event, deps);
       },
       jobs: [weeklyExportJob({ ...deps, config })],
     });

@@ -16,6 +16,7 @@
  * | suppression              | S#<email> / S               | gsi1: SUPP#<shard> / <email>              | load (G1), commit, /v1/suppressions   |
  * | send claim (at most once)| P#<prospectId> / SEND#<tid> |                                           | loadSend, claimSend, commit (record)  |
  * | sender's day (G3 cap)    | SENDER#<owner> / D#<day>    | (TTL expiresAt = day + 3 d)               | claimSend (condition), commit (count) |
+ * | prospect by email tag    | TAG#<key> / PROSPECT        |                                           | claimSend (put), prospectByKey        |
  *
  * Why this shape:
  * - One partition per prospect: getProspect is one Query, and a decision reads one item and writes one
@@ -30,6 +31,11 @@
  * - The live queue entry goes when the rep's next outcome comes; the export must still list who came
  *   back last week, so R12 also writes a history item that nothing deletes, sorted by entry time.
  * - Every listing above is a Query on a known partition; nothing reads the whole table.
+ * - An SES event names the prospect only through the email's tags, and a tag cannot hold an id (at
+ *   most 256 characters of [A-Za-z0-9_-]); it holds core's prospectKey, a hash. The send's claim puts
+ *   the hash → id item in its own transaction (no extra request per email), and a GetItem by the
+ *   tag finds the prospect. It lives outside the prospect's partition and names it: erasing a
+ *   prospect (CONTRACT.md) deletes it too, by the key computed from the id.
  */
 import type { Prospect, TimelineEntry, Timer, WebhookReceipt } from "@redial/core";
 
@@ -77,6 +83,8 @@ export const Keys = {
   }),
   /** One run of a scheduled job, claimed once (the weekly export of one week). */
   jobRun: (job: string, run: string) => ({ pk: `JOB#${job}`, sk: `RUN#${run}` }),
+  /** The prospect whose emails carry `key` (core's prospectKey) in their `prospect_key` tag. */
+  taggedProspect: (key: string) => ({ pk: `TAG#${key}`, sk: "PROSPECT" }),
   /** A sender's sends on one UTC day, for the G3 cap; TTL removes it after a few days. */
   senderDay: (senderId: string, day: string) => ({ pk: `SENDER#${senderId}`, sk: `D#${day}` }),
 };

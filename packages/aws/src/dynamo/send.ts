@@ -3,7 +3,7 @@
  * recording a send adds to a decision's transaction. Keys in ./keys.ts.
  */
 import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import type { ClaimRequest, ClaimResult, SendRecord } from "@redial/core";
+import { type ClaimRequest, type ClaimResult, prospectKey, type SendRecord } from "@redial/core";
 import { cancellationCodes } from "./errors.ts";
 import { epochSeconds, Keys } from "./keys.ts";
 
@@ -12,7 +12,11 @@ type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[numb
 /** A sender's day counter outlives its day by this much, then TTL removes it. */
 const SENDER_DAY_TTL_SECONDS = 3 * 86_400;
 
-/** One transaction: four conditions that must all hold at this instant, and the claim itself. */
+/**
+ * One transaction: four conditions that must all hold at this instant, the claim itself, and the
+ * item that maps the email's `prospect_key` tag back to the prospect (the same every time: a Put
+ * with no condition, so it never refuses a claim).
+ */
 export function claimItems(table: string, claim: ClaimRequest): TransactItem[] {
   return [
     {
@@ -50,6 +54,12 @@ export function claimItems(table: string, claim: ClaimRequest): TransactItem[] {
           claimedAt: claim.at.toISOString(),
         },
         ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+    {
+      Put: {
+        TableName: table,
+        Item: { ...Keys.taggedProspect(prospectKey(claim.prospectId)), prospectId: claim.prospectId },
       },
     },
   ];

@@ -6,6 +6,7 @@
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -155,6 +156,16 @@ export class DynamoStore implements Store {
       if (refusal) return refusal;
       throw storeError(error);
     }
+  }
+
+  async prospectByKey(key: string): Promise<string | null> {
+    const { Item } = await guard(
+      // Consistent: the SES mailbox simulator answers moments after the claim wrote the item.
+      this.#client.send(
+        new GetCommand({ TableName: this.#table, Key: Keys.taggedProspect(key), ConsistentRead: true }),
+      ),
+    );
+    return Item?.prospectId === undefined ? null : String(Item.prospectId);
   }
 
   async commit(change: Change): Promise<void> {

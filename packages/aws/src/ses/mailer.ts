@@ -144,13 +144,19 @@ function displayName(name: string): string {
 
 // ——— Tags ———
 
-/** SES allows [A-Za-z0-9_-], at most 256 characters, in tag names and values. */
-const tagSafe = (text: string) => text.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 256);
+/** SES allows only these characters, at most 256 of them, in tag names and values (MessageTag). */
+const TAG_MAX = 256;
+const tagSafe = (text: string) => text.replace(/[^A-Za-z0-9_-]/g, "_");
 
+/**
+ * A name or value too long for SES is left off, not cut: a cut value is another value, and the SES
+ * events that carry it back would name something else (a prefix of a prospect's id once named another
+ * prospect). Core's tags all fit (a prospect travels as its 43-character key).
+ */
 function messageTags(tags: Record<string, string>): MessageTag[] {
   return Object.entries(tags)
     .map(([name, value]) => ({ Name: tagSafe(name), Value: tagSafe(value) }))
-    .filter((tag) => tag.Name && tag.Value);
+    .filter((tag) => tag.Name && tag.Value && tag.Name.length <= TAG_MAX && tag.Value.length <= TAG_MAX);
 }
 
 // ——— Errors ———

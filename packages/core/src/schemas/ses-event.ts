@@ -10,10 +10,14 @@ import { invalid } from "../errors.ts";
 import { prospectFromTag, prospectTag } from "../send/compose.ts";
 
 /**
- * The message tag the composer sets to the prospect's id, base64url-encoded (`prospectTag`: SES tag
- * values allow no `:`), and every event carries back as `mail.tags.prospect[0]`.
+ * The message tag the composer sets to the prospect's key (`prospectKey`: an id does not fit an SES
+ * tag), and every event carries back as `mail.tags.prospect_key[0]`.
  */
-export const PROSPECT_TAG = "prospect";
+export const PROSPECT_KEY_TAG = "prospect_key";
+/** The tag of emails sent before PROSPECT_KEY_TAG: the id, base64url-encoded (`prospectTag`). */
+export const LEGACY_PROSPECT_TAG = "prospect";
+/** The longest tag SES takes: a legacy tag this long may be a longer id cut short. */
+const TAG_MAX = 256;
 
 const Timestamp = z.iso.datetime({ offset: true });
 const Recipient = z.object({ emailAddress: z.string().min(1) });
@@ -86,9 +90,8 @@ export function parseSesEvent(input: unknown): SesEvent {
   return result.data;
 }
 
-/** What an SES event means for one prospect: a decision input (R0, R11), a timeline note, or both. */
+/** What an SES event means: a decision input (R0, R11), a timeline note, or both. */
 export interface SesOutcome {
-  prospectId: string;
   kind: "bounced" | "complained" | "delivered" | "rejected" | "rendering_failed" | "delayed";
   messageId: string;
   occurredAt: string;
@@ -96,18 +99,37 @@ export interface SesOutcome {
   input?: InternalEvent;
   /** For the timeline: what happened when nothing is decided, or the detail worth keeping. */
   note?: string;
+  /**
+   * The address to suppress even when no stored prospect is found for the email (R0, R11: the
+   * address is suppressed regardless), with the rule that suppresses it.
+   */
+  suppress?: { email: string; rule: "R0" | "R11" };
 }
 
+/** Who an email was about, as its tags say: a key the store resolves, or (older emails) the id itself. */
+export type TaggedProspect = { key: string } | { prospectId: string };
+
 /**
- * The prospect comes from the message's `prospect` tag; an email without one (the weekly export) or
- * with one the composer did not write is not a prospect's, and yields nothing. So do Send, Open,
- * Click and Subscription events.
+ * The prospect an event's email was sent about, from its message tags; null for an email without one
+ * (the weekly export) or with one the composer did not write.
+ */
+export function taggedProspect(mail: SesEventDetail["mail"]): TaggedProspect | null {
+  const key = mail.tags?.[PROSPECT_KEY_TAG]?.[0];
+  if (key !== undefined) return PROSPECT_KEY.test(key) ? { key } : null;
+  const prospectId = legacyProspectOf(mail.tags?.[LEGACY_PROSPECT_TAG]?.[0]);
+  return prospectId ? { prospectId } : null;
+}
+
+/** What prospectKey() writes: 32 bytes of SHA-256 in base64url. */
+const PROSPECT_KEY = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * What the event means, whoever the email was about (taggedProspect says who): Send, Open, Click and
+ * Subscription events mean nothing here.
  */
 export function toInternalEvents(event: SesEvent): SesOutcome[] {
   const { detail } = event;
-  const prospectId = prospectOf(detail.mail.tags?.[PROSPECT_TAG]?.[0]);
-  if (!prospectId) return [];
-  const base = { prospectId, messageId: detail.mail.messageId };
+  const base = { messageId: detail.mail.messageId };
 
   switch (detail.eventType) {
     case "Bounce": {
@@ -121,6 +143,7 @@ export function toInternalEvents(event: SesEvent): SesOutcome[] {
               kind: "bounced" as const,
               occurredAt,
               input: { type: "email.bounced", occurredAt, email },
+              suppress: { email, rule: "R11" as const },
               note: `Hard bounce (${why}) from ${email}${diagnosticCode ? `: ${diagnosticCode}` : ""}`,
             }
           : {
@@ -148,6 +171,7 @@ export function toInternalEvents(event: SesEvent): SesOutcome[] {
               kind: "complained" as const,
               occurredAt,
               input: { type: "email.complained", occurredAt, email },
+              suppress: { email, rule: "R0" as const },
               note: `${email} marked the email as spam${complaint.complaintFeedbackType ? ` (${complaint.complaintFeedbackType})` : ""}`,
             },
       );
@@ -192,9 +216,13 @@ export function toInternalEvents(event: SesEvent): SesOutcome[] {
   }
 }
 
-/** The id behind a tag, only if encoding it again gives the same tag (base64url decodes anything). */
-function prospectOf(tag: string | undefined): string | null {
-  if (!tag) return null;
+/**
+ * The id behind a legacy tag, only if encoding it again gives the same tag (base64url decodes
+ * anything), and never from a tag of the longest length: the mailer cut longer ones there, and the
+ * cut decodes to a prefix of the id, which may be another prospect's whole id.
+ */
+function legacyProspectOf(tag: string | undefined): string | null {
+  if (!tag || tag.length >= TAG_MAX) return null;
   const id = prospectFromTag(tag);
   return id && prospectTag(id) === tag ? id : null;
 }

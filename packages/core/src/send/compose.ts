@@ -3,6 +3,7 @@
  * throws, nothing half-rendered goes out), the owner as sender and reply-to, and G4's one-click
  * unsubscribe (RFC 8058 headers and a visible link) with the team's postal address. Pure.
  */
+import { createHash } from "node:crypto";
 import { footer, type TemplateSet, withFooter } from "../email/templates.ts";
 import { RedialError } from "../errors.ts";
 import type { OutgoingEmail } from "../ports.ts";
@@ -18,7 +19,20 @@ export interface ComposeSettings {
   teamName?: string;
 }
 
-/** SES tag values allow [A-Za-z0-9_.@-]; a prospect id like "hubspot:51234" travels base64url-encoded. */
+/**
+ * The short stable key an email's `prospect_key` tag carries instead of the prospect's id: SES tag
+ * values are at most 256 characters of [A-Za-z0-9_-] (SES API reference, MessageTag), and an id is up
+ * to 200 characters of anything, 800 bytes of UTF-8. SHA-256, base64url: 43 characters for any id,
+ * and two ids never share one in practice. It cannot be decoded: the store maps it back
+ * (Store.prospectByKey), from the item the send's claim wrote.
+ */
+export const prospectKey = (prospectId: string) =>
+  createHash("sha256").update(prospectId, "utf8").digest("base64url");
+
+/**
+ * The tag of emails sent before `prospect_key`: the id base64url-encoded, cut at 256 characters by the
+ * mailer. Still read (ses-event.ts) for the complaints and bounces of those emails that come late.
+ */
 export const prospectTag = (prospectId: string) => Buffer.from(prospectId).toString("base64url");
 export const prospectFromTag = (tag: string) => Buffer.from(tag, "base64url").toString("utf8");
 
@@ -52,7 +66,7 @@ export function composer(templates: TemplateSet, settings: ComposeSettings) {
         { name: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click" },
       ],
       tags: {
-        prospect: prospectTag(prospect.id),
+        prospect_key: prospectKey(prospect.id),
         sequence: timer.sequence ?? "none",
         step: String(timer.step ?? 0),
         timer: timer.id.replace(/[^A-Za-z0-9_-]/g, "_"),
