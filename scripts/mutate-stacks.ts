@@ -3,7 +3,7 @@
  * project (tracked files as they are in the working tree; node_modules and .sst/platform linked, not
  * copied), then the stacks checks run there alone: the type check against SST's own types
  * (tsconfig.stacks.json) and test/stacks (SST's real components under Pulumi's mocks). A mistake is
- * caught when either fails. `npm run mutate:stacks` prints a table and exits 1 if any survived.
+ * caught when either fails; the unchanged copy must pass them first, else nothing is judged. `npm run mutate:stacks` prints a table and exits 1 if any survived.
  * Needs SST's platform (`npm run sst:install`); takes about a minute per mistake on 2 cores.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -118,6 +118,8 @@ function copyProject(): string {
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   mkdirSync(join(dir, ".sst"));
   symlinkSync(join(ROOT, ".sst/platform"), join(dir, ".sst/platform"));
+  // `sst install` writes the providers' lock beside the platform; the program's globals come from it.
+  cpSync(join(ROOT, ".sst/provider-lock.json"), join(dir, ".sst/provider-lock.json"));
   return dir;
 }
 
@@ -145,17 +147,19 @@ function failedTests(report: string): string[] {
   });
 }
 
-function check(mutation: Mutation): Verdict {
+function check(mutation: Mutation | null): Verdict {
   const started = Date.now();
   const dir = copyProject();
   try {
-    const file = join(dir, mutation.file);
-    const source = readFileSync(file, "utf8");
-    if (!source.includes(mutation.find))
-      throw new Error(
-        `${mutation.file} no longer contains ${JSON.stringify(mutation.find)}: update MUTATIONS`,
-      );
-    writeFileSync(file, source.replace(mutation.find, mutation.replace));
+    if (mutation) {
+      const file = join(dir, mutation.file);
+      const source = readFileSync(file, "utf8");
+      if (!source.includes(mutation.find))
+        throw new Error(
+          `${mutation.file} no longer contains ${JSON.stringify(mutation.find)}: update MUTATIONS`,
+        );
+      writeFileSync(file, source.replace(mutation.find, mutation.replace));
+    }
     const caughtBy: string[] = [];
     const typecheck = run(dir, "npx", ["tsc", "-p", "tsconfig.stacks.json"]);
     if (typecheck.status !== 0) {
@@ -172,7 +176,11 @@ function check(mutation: Mutation): Verdict {
     ]);
     if (tests.status !== 0)
       caughtBy.push(...(failedTests(report).length ? failedTests(report) : ["test/stacks failed to run"]));
-    return { mistake: mutation.mistake, caughtBy, seconds: Math.round((Date.now() - started) / 1000) };
+    return {
+      mistake: mutation?.mistake ?? "(none: the project as it is)",
+      caughtBy,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -183,6 +191,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     throw new Error("SST's platform is not installed: run `npm run sst:install` first");
   // An optional pattern runs only the mistakes it matches: `npm run mutate:stacks -- "link|secret"`.
   const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
+  // First the copy as it is: the checks must pass there, or every "caught" below would mean nothing.
+  const baseline = check(null);
+  if (baseline.caughtBy.length) {
+    process.stderr.write(
+      `The stacks checks fail on an unchanged copy:\n  ${baseline.caughtBy.join("\n  ")}\n`,
+    );
+    process.exit(2);
+  }
+  process.stdout.write(`baseline: the checks pass on an unchanged copy (${baseline.seconds} s)\n`);
   const verdicts: Verdict[] = [];
   for (const mutation of MUTATIONS.filter((m) => !only || only.test(m.mistake))) {
     const verdict = check(mutation);
