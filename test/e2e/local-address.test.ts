@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { type Runtime, startRuntime } from "@redial/local";
 import { afterAll, describe, expect, it } from "vitest";
+import { launcherBuiltFrom, launcherSourceHash } from "../../packages/local/src/launcher.ts";
 
 /** `0100007F` → 127.0.0.1: /proc/net/tcp writes an IPv4 address as one little-endian word. */
 const ipv4 = (hex: string) =>
@@ -104,4 +105,10 @@ describe("REDIAL_HOST", () => {
 
     expect(outcome).toMatch(/^REDIAL_HOST must be an IP address/);
   }, 120_000);
+});
+
+describe("the DynamoDB Local launcher (packages/local/java)", () => {
+  it("was compiled from the source beside it: after editing the source, run npm run build:java", () => {
+    expect(launcherBuiltFrom()).toBe(launcherSourceHash());
+  });
 });

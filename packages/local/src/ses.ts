@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from "node:net";
 import sesModule from "aws-ses-v2-local";
+import { LOCAL_HOST, urlHost } from "./address.ts";
 
 export interface SesLocal {
   url: string;
@@ -20,8 +21,10 @@ type StartServer = typeof sesModule;
 const startServer: StartServer =
   typeof sesModule === "function" ? sesModule : (sesModule as unknown as { default: StartServer }).default;
 
-export async function startSesLocal(options: { port: number }): Promise<SesLocal> {
-  const server = await startServer({ port: options.port });
+/** Listens on `host` (127.0.0.1 when absent); the package's own default is every interface. */
+export async function startSesLocal(options: { port: number; host?: string }): Promise<SesLocal> {
+  const host = options.host ?? LOCAL_HOST;
+  const server = await startServer({ port: options.port, host });
   // Express resolves even when listen failed (it passes the error to the callback), so check.
   if (!server.listening) {
     server.close();
@@ -31,7 +34,7 @@ export async function startSesLocal(options: { port: number }): Promise<SesLocal
   }
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://localhost:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     port,
     stop: () =>
       new Promise<void>((done) => {
