@@ -11,7 +11,7 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  * 127.0.0.1 -port 8000 -inMemory -sharedDb`. DynamoDB Local has no option for it: its Jetty server is
  * built with a port only and so listens on every interface, with credentials anyone may know. The
  * server is built exactly as DynamoDB Local's own main builds it, then its connectors are given the
- * address before it starts. Telemetry is left unconfigured, so a developer's machine sends none.
+ * address before it starts.
  *
  * Compiled for Java 17 and committed next to this file by `npm run build:java`, so the runtime needs a
  * JRE only; test/e2e/local-address.test.ts fails when this source changed without a rebuild.
