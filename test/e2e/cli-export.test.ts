@@ -177,7 +177,7 @@ describe("parseExportArgs", () => {
       week: undefined,
       owner: undefined,
       out: undefined,
-      endpoint: "http://localhost:8000",
+      endpoint: "http://127.0.0.1:8000",
       table: "redial",
       progress: undefined,
       help: false,
@@ -186,7 +186,7 @@ describe("parseExportArgs", () => {
 
   it("follows DYNAMODB_ENDPOINT, else DYNAMODB_PORT, and REDIAL_TABLE_NAME", () => {
     expect(parseExportArgs([], { DYNAMODB_PORT: "8123", REDIAL_TABLE_NAME: "redial-prod" })).toMatchObject({
-      endpoint: "http://localhost:8123",
+      endpoint: "http://127.0.0.1:8123",
       table: "redial-prod",
     });
     expect(parseExportArgs([], { DYNAMODB_ENDPOINT: "http://db:9000", DYNAMODB_PORT: "8123" }).endpoint).toBe(

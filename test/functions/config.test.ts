@@ -8,6 +8,7 @@ import {
   PARTS,
   type Part,
 } from "@redial/functions";
+import { DEV_WEBHOOK_SECRET } from "@redial/local";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { SCHEMAS } from "../../packages/functions/src/config/schemas.ts";
 
@@ -16,7 +17,8 @@ const whsec = (text: string) => `whsec_${Buffer.from(text).toString("base64")}`;
 /** Every variable of every part, valid. */
 const env = {
   REDIAL_TABLE_NAME: "redial-prod",
-  REDIAL_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_c2Vjb25kIHNlY3JldA==",
+  // The first is Standard Webhooks' own example (24 bytes); the second, a secret being rotated in.
+  REDIAL_WEBHOOK_SECRET: `whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw ${whsec("the second secret, 32 bytes long")}`,
   REDIAL_API_TOKEN: "0123456789abcdef",
   REDIAL_PUBLIC_URL: "https://redial.acme.example",
   REDIAL_UNSUBSCRIBE_KEY: "unsubscribe-key-0123456789",
@@ -43,7 +45,7 @@ describe("loadConfig: every part (the local runtime)", () => {
     expect(loadConfig(env, ALL_PARTS)).toEqual({
       tableName: "redial-prod",
       teamTimezone: undefined,
-      webhookSecrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_c2Vjb25kIHNlY3JldA=="],
+      webhookSecrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", whsec("the second secret, 32 bytes long")],
       apiToken: "0123456789abcdef",
       hubspot: undefined,
       salesforce: undefined,
@@ -251,13 +253,13 @@ describe("loadConfig: variables set together", () => {
 describe("loadConfig: the CRM webhook (issue 4)", () => {
   const crm = {
     REDIAL_CRM_WEBHOOK_URL: "https://crm.acme.example/hooks/redial",
-    REDIAL_CRM_WEBHOOK_SECRET: whsec("second secret"),
+    REDIAL_CRM_WEBHOOK_SECRET: whsec("the CRM receiver's secret, 32 B"),
   };
 
   it("both set: where and with what R12's notices are signed; neither: off", () => {
     expect(loadConfig(crm, ["crmWebhook"]).crmWebhook).toEqual({
       url: "https://crm.acme.example/hooks/redial",
-      secret: whsec("second secret"),
+      secret: whsec("the CRM receiver's secret, 32 B"),
     });
     expect(loadConfig(env, ["crmWebhook"]).crmWebhook).toBeUndefined();
   });
@@ -276,5 +278,71 @@ describe("loadConfig: the CRM webhook (issue 4)", () => {
     expect(bad).toContain("REDIAL_CRM_WEBHOOK_URL");
     expect(bad).toContain("REDIAL_CRM_WEBHOOK_SECRET");
     expect(bad).not.toContain("hunter2");
+  });
+});
+
+/**
+ * Standard Webhooks: a secret of 24 to 64 random bytes. A short key makes every signature forgeable
+ * by search, and an http:// CRM URL sends each signed notice and its prospect's data in clear text.
+ */
+describe("loadConfig: webhook secrets of at least 24 bytes, an https CRM webhook", () => {
+  const bytes = (n: number) => `whsec_${Buffer.alloc(n, 7).toString("base64")}`;
+  const crm = (url: string, secret = bytes(32)) =>
+    failure({ REDIAL_CRM_WEBHOOK_URL: url, REDIAL_CRM_WEBHOOK_SECRET: secret }, ["crmWebhook"]);
+
+  it("refuses a one-byte REDIAL_WEBHOOK_SECRET (whsec_AA==), naming the variable, not the value", () => {
+    const message = failure({ ...env, REDIAL_WEBHOOK_SECRET: "whsec_AA==" }, ["inbound"]);
+
+    expect(named(message)).toEqual(["REDIAL_WEBHOOK_SECRET"]);
+    expect(message).toMatch(/24 bytes/);
+    expect(message).not.toContain("AA==");
+  });
+
+  it("refuses each REDIAL_WEBHOOK_SECRET entry under 24 bytes, by its number; 24 bytes pass", () => {
+    const message = failure({ ...env, REDIAL_WEBHOOK_SECRET: `${bytes(32)} ${bytes(23)}` }, ["inbound"]);
+
+    expect(message).toContain("REDIAL_WEBHOOK_SECRET: Secret #2");
+    expect(message).not.toContain("Secret #1");
+    expect(loadConfig({ ...env, REDIAL_WEBHOOK_SECRET: bytes(24) }, ["inbound"]).webhookSecrets).toEqual([
+      bytes(24),
+    ]);
+  });
+
+  it("refuses a REDIAL_CRM_WEBHOOK_SECRET under 24 bytes, not echoing it", () => {
+    const message = crm("https://crm.acme.example/hooks/redial", "whsec_AA==");
+
+    expect(named(message)).toEqual(["REDIAL_CRM_WEBHOOK_SECRET"]);
+    expect(message).toMatch(/24 bytes/);
+    expect(message).not.toContain("AA==");
+    expect(crm("https://crm.acme.example/hooks/redial", bytes(24))).toBe("");
+  });
+
+  it("refuses an http:// REDIAL_CRM_WEBHOOK_URL, naming the variable, not the URL", () => {
+    const message = crm("http://crm.acme.example/hooks/redial");
+
+    expect(named(message)).toEqual(["REDIAL_CRM_WEBHOOK_URL"]);
+    expect(message).toMatch(/https/);
+    expect(message).not.toContain("crm.acme.example");
+  });
+
+  it.each(["http://localhost:4000/hooks", "http://127.0.0.1:4000/hooks", "http://[::1]:4000/hooks"])(
+    "allows http to this machine: %s (the local runtime and tests)",
+    (url) => {
+      expect(crm(url)).toBe("");
+    },
+  );
+
+  it.each(["http://localhost.acme.example/hooks", "http://127.0.0.2/hooks", "http://10.0.0.5/hooks"])(
+    "refuses http anywhere else: %s",
+    (url) => {
+      expect(named(crm(url))).toEqual(["REDIAL_CRM_WEBHOOK_URL"]);
+    },
+  );
+
+  it("accepts the local runtime's dev secret (31 bytes)", () => {
+    expect(Buffer.from(DEV_WEBHOOK_SECRET.slice("whsec_".length), "base64")).toHaveLength(31);
+    expect(
+      loadConfig({ ...env, REDIAL_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET }, ["inbound"]).webhookSecrets,
+    ).toEqual([DEV_WEBHOOK_SECRET]);
   });
 });

@@ -9,7 +9,7 @@ import type { WebhookDelivery } from "@redial/core";
 import { HttpNotifier, verifyWebhook } from "@redial/functions";
 import { afterEach, describe, expect, it } from "vitest";
 
-const SECRET = `whsec_${Buffer.from("crm-receiver-secret").toString("base64")}`;
+const SECRET = `whsec_${Buffer.from("crm-receiver-secret, 32 bytes ok").toString("base64")}`;
 
 const delivery: WebhookDelivery = {
   webhookId: "rdl_0123456789abcdef0123456789abcdef",

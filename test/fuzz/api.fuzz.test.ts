@@ -11,7 +11,7 @@
 import { signWebhook } from "@redial/functions";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { events } from "./events.arb.ts";
+import { events, optOutCase } from "./events.arb.ts";
 import { type FuzzHarness, fuzzHarness, nextWebhookId, SECRET, signed, TOKEN } from "./harness.ts";
 import type { ApiCase } from "./model.ts";
 import { operatorCase } from "./operator.arb.ts";
@@ -31,12 +31,22 @@ interface StoredView {
   };
 }
 
+const RESERVED_NAMES = new Set(["constructor", "__proto__", "prototype"]);
+
 const SEED = Number(process.env.FUZZ_SEED || 20_261_116);
 if (!Number.isSafeInteger(SEED))
   throw new Error(`FUZZ_SEED must be an integer, got ${process.env.FUZZ_SEED}`);
 const SCAN_EVERY = 500;
 /** Runs per property; the invalid ones alone add up to more than 10,000 cases. */
-const RUNS = { schema: 4_500, malformed: 2_000, huge: 200, headers: 2_000, operator: 2_000, valid: 100 };
+const RUNS = {
+  schema: 4_500,
+  malformed: 2_000,
+  huge: 200,
+  headers: 2_000,
+  operator: 2_000,
+  valid: 100,
+  optOut: 200,
+};
 
 let h: FuzzHarness;
 let sent = 0;
@@ -220,6 +230,68 @@ describe("every valid event, however odd, is accepted and reads back", () => {
         { seed: SEED, numRuns: RUNS.valid },
       );
       timings.push(`valid: ${RUNS.valid} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    },
+    TIMEOUT,
+  );
+});
+
+/** Every key of a JSON text's objects, at any depth (JSON.parse keeps `__proto__` as an own key). */
+function keysOf(value: unknown): string[] {
+  const keys: string[] = [];
+  const stack = [value];
+  while (stack.length) {
+    const next = stack.pop();
+    if (Array.isArray(next)) stack.push(...next);
+    else if (next && typeof next === "object")
+      for (const [key, inner] of Object.entries(next)) {
+        keys.push(key);
+        stack.push(inner);
+      }
+  }
+  return keys;
+}
+
+describe("an opt-out is applied whatever DynamoDB cannot store in its profile (R0)", () => {
+  let o: FuzzHarness;
+  beforeAll(async () => {
+    o = await fuzzHarness();
+  });
+
+  it(
+    "202 under R0, the unstorable parts named in a remark, none of them stored, and the prospect reads back",
+    async () => {
+      const started = performance.now();
+      await fc.assert(
+        fc.asyncProperty(optOutCase, async ({ body, prospectId }) => {
+          const errorsBefore = o.errors.length;
+          const response = await o.app.request("/v1/events", {
+            method: "POST",
+            headers: { "content-type": "application/json", ...signed(body) },
+            body,
+          });
+          const text = await response.text();
+          expect(o.errors.slice(errorsBefore), text).toEqual([]);
+          expect(response.status, text.slice(0, 500)).toBe(202);
+          const answer = JSON.parse(text) as {
+            state: string;
+            decision: { rule: string; remarks?: string[] };
+          };
+          expect(answer).toMatchObject({ state: "opted_out", decision: { rule: "R0" } });
+          expect(answer.decision.remarks?.join("\n"), text.slice(0, 500)).toMatch(/cannot store.*\(R0\)/);
+
+          const read = await o.app.request(`/v1/prospects/${encodeURIComponent(prospectId)}`, {
+            headers: { authorization: `Bearer ${TOKEN}` },
+          });
+          const stored = await read.text();
+          expect(read.status, stored.slice(0, 500)).toBe(200);
+          const { prospect } = JSON.parse(stored) as { prospect: { status: string; profile: unknown } };
+          expect(prospect.status).toBe("opted_out");
+          const reserved = keysOf(prospect.profile).filter((key) => RESERVED_NAMES.has(key));
+          expect(reserved, stored.slice(0, 500)).toEqual([]);
+        }),
+        { seed: SEED, numRuns: RUNS.optOut },
+      );
+      timings.push(`optOut: ${RUNS.optOut} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     },
     TIMEOUT,
   );

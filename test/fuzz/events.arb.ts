@@ -90,11 +90,15 @@ const FIELDS: readonly Field[] = [
 ];
 const KNOWN_KEYS = new Set(FIELDS.map((field) => field.path.at(-1)));
 
+function nestingShape() {
+  return fc.constantFrom("array", "object", "mixed") as fc.Arbitrary<"array" | "object" | "mixed">;
+}
+
 /** The harness's business time (harness.ts NOW); an event more than a day after it is refused. */
 const NOW_MS = Date.parse("2026-11-20T12:00:00Z");
 
-const attributeDefects: fc.Arbitrary<Json | { raw: string }> = fc.oneof(
-  wrongType("object"),
+/** Attribute values DynamoDB cannot store: names too long or empty, nesting too deep, numbers it cannot keep. */
+const unstorableAttributes: fc.Arbitrary<Json | { raw: string }> = fc.oneof(
   tooLong(100, 300).map((key) => ({ [key]: 1 })),
   fc.constant({ "": "empty key" }),
   fc.constant({ outer: { "": 1 } }),
@@ -104,6 +108,56 @@ const attributeDefects: fc.Arbitrary<Json | { raw: string }> = fc.oneof(
     .constantFrom(1e300, -1e300, 2 ** 53, -(2 ** 60), 1e-200, -5e-324, 1.2345678901234568e29)
     .map((n) => ({ employees: n })),
   fc.constantFrom(1e-131, 1e21).map((n) => ({ nested: { list: [1, n] } })),
+);
+
+/**
+ * Names the profile may not use at any depth: the document client refuses a map with an own
+ * `constructor` (it was a 500 at commit), and zod silently left `__proto__` out.
+ */
+const RESERVED = ["constructor", "__proto__", "prototype"];
+const reservedValue: fc.Arbitrary<Json> = fc.oneof(
+  fc.integer(),
+  fc.string({ maxLength: 8 }),
+  fc.constant(null),
+  fc.constant({}),
+  fc.constant({ admin: true }),
+  fc.constant([1] as Json),
+);
+const reservedMember = fc
+  .tuple(fc.constantFrom(...RESERVED), reservedValue)
+  .map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`);
+/** Raw text, so `__proto__` reaches the body as a key: a reserved name at depth 0–20 of the attributes. */
+const reservedAttribute: fc.Arbitrary<{ raw: string }> = fc
+  .tuple(reservedMember, fc.nat(20), nestingShape(), fc.boolean())
+  .map(([member, depth, shape, sibling]) => {
+    const inner = `{${sibling ? '"stage":"lead",' : ""}${member}}`;
+    return { raw: `{"industry":"logistics","custom":${nested(depth, shape).replace("1", () => inner)}}` };
+  });
+
+/**
+ * What DynamoDB cannot store in the profile: bad attributes, or a reserved name in the attributes, on
+ * the prospect or on its owner. Any of them is a 422, except on an opt-out (R0), which is applied
+ * without them (optOutCase).
+ */
+const unstorable: fc.Arbitrary<Change> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: unstorableAttributes.map((value) => ({ path: ["prospect", "attributes"], value })),
+  },
+  { weight: 3, arbitrary: reservedAttribute.map((value) => ({ path: ["prospect", "attributes"], value })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...RESERVED), reservedValue)
+      .map(([key, value]) => ({ path: ["prospect", key], value })),
+  },
+  {
+    weight: 1,
+    arbitrary: reservedMember.map((member) => ({
+      path: ["prospect", "owner"],
+      value: { raw: `{"id":"rep-7",${member}}` },
+    })),
+  },
 );
 
 /** A value that no event may have at a field of this kind. */
@@ -159,20 +213,25 @@ function badValue(kind: Kind): fc.Arbitrary<Json | { raw: string }> {
     case "boolean":
       return fc.oneof(wrongType("boolean"), fc.constantFrom("true", "false", 0, 1, "yes"));
     case "object":
+    case "attributes":
+      // Not a map; what a map of attributes cannot store is `unstorable`.
       return wrongType("object");
-    default:
-      return attributeDefects;
   }
 }
 
-const nestingShape = fc.constantFrom("array", "object", "mixed") as fc.Arbitrary<
-  "array" | "object" | "mixed"
->;
 const baseIndex = fc.nat(BASE_EVENTS.length - 1);
 const typeOf = (base: number) => (BASE_EVENTS[base] as { type: string }).type;
 const fieldsOf = (type: string) => FIELDS.filter((field) => !field.on || field.on.includes(type));
 
-/** One defect for an event of `type`: a bad value, a missing required field, or a type lacking its fields. */
+/** R0's events (core's isOptOut): applied even with unstorable attributes, so those are no defect there. */
+const isOptOutEvent = (event: Record<string, unknown>) =>
+  event.type === "prospect.opted_out" ||
+  (event.type === "call.rejected" && event.reason === "do_not_contact");
+
+/**
+ * One defect for an event of `type`: a bad value, a missing required field, a type lacking its fields,
+ * or (unless the base is an opt-out) something DynamoDB cannot store.
+ */
 function defect(type: string, base: number): fc.Arbitrary<Change> {
   const fields = fieldsOf(type);
   const event = BASE_EVENTS[base] as Record<string, unknown>;
@@ -207,10 +266,11 @@ function defect(type: string, base: number): fc.Arbitrary<Change> {
     ...(swaps.length
       ? [{ weight: 1, arbitrary: fc.constantFrom(...swaps).map((value) => ({ path: ["type"], value })) }]
       : []),
+    ...(isOptOutEvent(event) ? [] : [{ weight: 2, arbitrary: unstorable }]),
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.constantFrom(...fields), fc.integer({ min: 100, max: 30_000 }), nestingShape)
+        .tuple(fc.constantFrom(...fields), fc.integer({ min: 100, max: 30_000 }), nestingShape())
         .map(([field, depth, shape]) => ({ path: field.path, value: { raw: nested(depth, shape) } })),
     },
   );
@@ -218,7 +278,7 @@ function defect(type: string, base: number): fc.Arbitrary<Change> {
 
 const extraKey = fc
   .oneof(fc.string({ minLength: 1, maxLength: 20 }), loneSurrogate)
-  .filter((key) => !KNOWN_KEYS.has(key) && key !== "__proto__");
+  .filter((key) => !KNOWN_KEYS.has(key) && !RESERVED.includes(key));
 /** An unknown field (ignored by the contract) somewhere in the event: noise around a defect. */
 const extra: fc.Arbitrary<Change> = fc
   .record({
@@ -512,5 +572,29 @@ export const headerCase: fc.Arbitrary<ApiCase> = fc.oneof(
     ),
   },
 );
+
+export interface OptOutCase {
+  label: string;
+  body: string;
+  prospectId: string;
+}
+
+const OPT_OUT_BASES = BASE_EVENTS.flatMap((event, i) => (isOptOutEvent(event) ? [i] : []));
+
+/**
+ * An opt-out (R0) whose only defects are what DynamoDB cannot store: applied all the same, without
+ * them (CONTRACT.md "Bad attributes on an opt-out"), so it is checked as accepted, not refused.
+ */
+export const optOutCase: fc.Arbitrary<OptOutCase> = fc
+  .tuple(fc.constantFrom(...OPT_OUT_BASES), fc.array(unstorable, { minLength: 1, maxLength: 3 }))
+  .map(([base, defects]) => {
+    const event = BASE_EVENTS[base] as { prospect: { id: string } } & Json;
+    return printable({
+      label: `opt-out: base ${base} ${JSON.stringify(defects.map((d) => d.path.join(".")))}`,
+      body: eventText(event, defects),
+      prospectId: event.prospect.id,
+    });
+  })
+  .filter(({ body }) => utf8Length(body) <= BODY_LIMIT);
 
 export const events = { schema: schemaCase, malformed: malformedCase, huge: hugeCase, headers: headerCase };

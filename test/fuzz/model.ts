@@ -59,7 +59,14 @@ export function eventText(base: Json, changes: readonly Change[]): string {
     }
     const last = change.path.at(-1) as string;
     if ("delete" in change) delete (parent as JsonObject)[last];
-    else (parent as JsonObject)[last] = placeholder(change.value, raws);
+    // Defined, not assigned: a `__proto__` change is a key JSON.stringify writes, not a prototype.
+    else
+      Object.defineProperty(parent, last, {
+        value: placeholder(change.value, raws),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   let text = JSON.stringify(root.value);
   raws.forEach((raw, i) => {

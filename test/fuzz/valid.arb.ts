@@ -24,10 +24,9 @@ const text = (max: number, min = 0) =>
     .filter((value) => value.length >= min && value.length <= max);
 
 /**
- * Reserved keys (`constructor`, `__proto__`) are not valid attributes: CONTRACT.md "Bad attributes on
- * an opt-out" makes them a 422 (or, on an opt-out, dropped with a remark), so they are no valid case.
- * Today `{"attributes":{"constructor":{}}}` is a 500 (the document client refuses to marshall it):
- * that change is not made yet, and the fuzzer's invalid cases are the place to cover it when it is.
+ * Reserved names (`constructor`, `__proto__`, `prototype`) are not valid attributes: CONTRACT.md "Bad
+ * attributes on an opt-out" makes them a 422 (or, on an opt-out, dropped with a remark); the invalid
+ * cases and the opt-out cases of events.arb.ts cover them.
  */
 const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const notReserved = (key: string) => !RESERVED_KEYS.has(key);

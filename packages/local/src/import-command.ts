@@ -23,6 +23,7 @@ import {
   planImport,
 } from "@redial/core";
 import { loadPlaybook, loggingTimers } from "@redial/functions";
+import { localHost, urlHost } from "./address.ts";
 import { LOCAL_REGION } from "./dynamodb.ts";
 import { explain, UsageError } from "./export-command.ts";
 import { ProgressBar } from "./progress.ts";
@@ -53,7 +54,7 @@ Options:
   --fresh             ignore a checkpoint left by a killed run and start at the first row
   --checkpoint <file> where the checkpoint goes (default: .redial/imports/<digest>.json here)
   --workers <n>       prospects applied at once (default 16)
-  --endpoint <url>    DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else http://localhost:8000,
+  --endpoint <url>    DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else http://127.0.0.1:8000,
                       the DynamoDB Local of a running \`npm start\`; its port follows DYNAMODB_PORT)
   --aws               use the real DynamoDB of your AWS credentials and region instead
   --table <name>      the table (default: REDIAL_TABLE_NAME, else ${DEFAULT_TABLE})
@@ -103,7 +104,7 @@ export function parseImportArgs(
     fresh: values.fresh === true,
     checkpoint: values.checkpoint,
     workers: 16,
-    endpoint: env.DYNAMODB_ENDPOINT || `http://localhost:${port}`,
+    endpoint: env.DYNAMODB_ENDPOINT || `http://${urlHost(localHost(env.REDIAL_HOST))}:${port}`,
     table: values.table || env.REDIAL_TABLE_NAME || DEFAULT_TABLE,
     progress: values.progress,
     help: values.help === true,

@@ -2,6 +2,7 @@
  * @redial/local: the embedded runtime behind `npm start` and the pieces it is made of, for tests and
  * the benchmark. Nothing here is deployed to AWS.
  */
+export { LOCAL_HOST, localHost } from "./address.ts";
 export { type CheckTableOptions, checkTable } from "./check.ts";
 export { DevClock, systemClock } from "./clock.ts";
 export { type ClockMove, type ClockMoved, type ClockView, devRoutes } from "./dev-routes.ts";

@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { signWebhook } from "@redial/functions";
+import { LOCAL_HOST } from "./address.ts";
 import { requireJava } from "./java.ts";
 import { DEV_API_TOKEN, DEV_WEBHOOK_SECRET, type Runtime, startRuntime } from "./runtime.ts";
 
@@ -50,6 +51,7 @@ Redial is running locally.
   Inbox (SES v2)   ${runtime.sesUrl}   (sent mail as JSON: GET ${runtime.sesUrl}/store)
   DynamoDB Local   ${runtime.dynamoEndpoint}   table "${config.tableName}", ${storage}
   Business clock   ${runtime.clock.now().toISOString()}   (GET/POST ${runtime.url}/_dev/clock)
+  Listening on     ${runtime.host === LOCAL_HOST ? `${LOCAL_HOST} only   (REDIAL_HOST to open it to other machines)` : `${runtime.host}   (REDIAL_HOST)`}
   CRM webhook      ${config.crmWebhook ? `${config.crmWebhook.url}   (recycles and callbacks that come due, signed)` : "off   (set REDIAL_CRM_WEBHOOK_URL and REDIAL_CRM_WEBHOOK_SECRET)"}
 
   Webhook secret   ${devSecret ? `${secret}   (dev default; set REDIAL_WEBHOOK_SECRET to change)` : "from REDIAL_WEBHOOK_SECRET"}

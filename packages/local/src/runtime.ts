@@ -24,6 +24,7 @@ import {
   runWeeklyExport,
   WEEKLY_EXPORT_JOB,
 } from "@redial/functions";
+import { LOCAL_HOST, localHost, urlHost } from "./address.ts";
 import { DevClock, systemClock } from "./clock.ts";
 import { devRoutes } from "./dev-routes.ts";
 import { type DynamoDbLocal, LOCAL_REGION, startDynamoDbLocal } from "./dynamodb.ts";
@@ -81,8 +82,10 @@ export interface LocalConfig extends Config {
 }
 
 export interface Runtime {
-  /** The API, e.g. http://localhost:3000. */
+  /** The API, e.g. http://127.0.0.1:3000. */
   url: string;
+  /** The address the API, the SES server and DynamoDB Local listen on (REDIAL_HOST, else 127.0.0.1). */
+  host: string;
   port: number;
   dynamoEndpoint: string;
   /** The java process of DynamoDB Local. */
@@ -102,14 +105,20 @@ export interface Runtime {
 
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env;
+  const host = localHost(env.REDIAL_HOST);
   const java = checkJava();
   if (!java.ok) throw new Error(java.message);
 
   const [port, dynamoPort, sesPort] = await Promise.all([
-    resolvePort(options.port ?? envPort(env, "PORT", DEFAULT_PORTS.api), "PORT"),
-    resolvePort(options.dynamoPort ?? envPort(env, "DYNAMODB_PORT", DEFAULT_PORTS.dynamodb), "DYNAMODB_PORT"),
-    resolvePort(options.sesPort ?? envPort(env, "SES_PORT", DEFAULT_PORTS.ses), "SES_PORT"),
+    resolvePort(options.port ?? envPort(env, "PORT", DEFAULT_PORTS.api), "PORT", host),
+    resolvePort(
+      options.dynamoPort ?? envPort(env, "DYNAMODB_PORT", DEFAULT_PORTS.dynamodb),
+      "DYNAMODB_PORT",
+      host,
+    ),
+    resolvePort(options.sesPort ?? envPort(env, "SES_PORT", DEFAULT_PORTS.ses), "SES_PORT", host),
   ]);
+  const url = `http://${urlHost(host)}:${port}`;
   // Validated exactly as in AWS; only the defaults are the laptop's.
   const config: LocalConfig = {
     ...loadConfig(
@@ -117,6 +126,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         ...env,
         REDIAL_WEBHOOK_SECRET: env.REDIAL_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
         REDIAL_API_TOKEN: env.REDIAL_API_TOKEN || DEV_API_TOKEN,
+        // For a person's browser, which tries both of localhost's addresses.
         REDIAL_PUBLIC_URL: env.REDIAL_PUBLIC_URL || `http://localhost:${port}`,
         REDIAL_POSTAL_ADDRESS: env.REDIAL_POSTAL_ADDRESS || DEV_POSTAL_ADDRESS,
         REDIAL_TABLE_NAME: env.REDIAL_TABLE_NAME || DEFAULT_TABLE,
@@ -144,10 +154,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   });
   try {
     const [ses, dynamo] = await startBoth(
-      () => startSesLocal({ port: sesPort }),
+      () => startSesLocal({ port: sesPort, host }),
       () =>
         startDynamoDbLocal({
           port: dynamoPort,
+          host,
           tableName: config.tableName,
           ...(config.dataDir ? { dataDir: config.dataDir } : {}),
         }),
@@ -206,14 +217,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
     // On the API app itself, so its one error mapper answers for the dev routes too.
     app.route("/", devRoutes({ clock, loop }));
-    const server = await listen(app.fetch, port);
+    const server = await listen(app.fetch, port, host);
     stops.push(() => closeServer(server));
 
     loop.start();
     stops.push(() => loop.stop());
 
     return {
-      url: `http://localhost:${port}`,
+      url,
+      host,
       port,
       dynamoEndpoint: dynamo.endpoint,
       dynamoPid: dynamo.pid,
@@ -278,13 +290,13 @@ function envPort(env: Record<string, string | undefined>, name: string, fallback
   return port;
 }
 
-/** A port the OS says is free right now (tests start DynamoDB Local on one). */
-export const freePort = () => probe(0);
+/** A port the OS says is free right now on `host` (tests start DynamoDB Local on one). */
+export const freePort = (host = LOCAL_HOST) => probe(0, host);
 
 /** `0` becomes a free port now, so every URL (and REDIAL_PUBLIC_URL) is known before anything starts. */
-async function resolvePort(port: number, name: string): Promise<number> {
+async function resolvePort(port: number, name: string, host: string): Promise<number> {
   try {
-    return await probe(port);
+    return await probe(port, host);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw new Error(
@@ -295,11 +307,11 @@ async function resolvePort(port: number, name: string): Promise<number> {
   }
 }
 
-function probe(port: number): Promise<number> {
+function probe(port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       const address = server.address();
       const bound = typeof address === "object" && address ? address.port : port;
       server.close(() => resolve(bound));
@@ -307,9 +319,13 @@ function probe(port: number): Promise<number> {
   });
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<Server> {
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  port: number,
+  hostname: string,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port }, () => resolve(server as Server));
+    const server = serve({ fetch, port, hostname }, () => resolve(server as Server));
     server.once("error", reject);
   });
 }

@@ -8,6 +8,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import sesModule from "aws-ses-v2-local";
+import { LOCAL_HOST, urlHost } from "./address.ts";
 import { ReceivedSend, simulatedEvents } from "./mailbox-simulator.ts";
 
 export interface SesLocal {
@@ -30,8 +31,10 @@ type StartServer = typeof sesModule;
 const startServer: StartServer =
   typeof sesModule === "function" ? sesModule : (sesModule as unknown as { default: StartServer }).default;
 
-export async function startSesLocal(options: { port: number }): Promise<SesLocal> {
-  const server = await startServer({ port: options.port });
+/** Listens on `host` (127.0.0.1 when absent); the package's own default is every interface. */
+export async function startSesLocal(options: { port: number; host?: string }): Promise<SesLocal> {
+  const host = options.host ?? LOCAL_HOST;
+  const server = await startServer({ port: options.port, host });
   // Express resolves even when listen failed (it passes the error to the callback), so check.
   if (!server.listening) {
     server.close();
@@ -45,7 +48,7 @@ export async function startSesLocal(options: { port: number }): Promise<SesLocal
     pending.push(...simulatedEvents(request, messageId, new Date()));
   });
   return {
-    url: `http://localhost:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     port,
     drainEvents: () => {
       const events = pending;

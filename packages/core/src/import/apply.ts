@@ -12,8 +12,7 @@
  */
 import { RedialError } from "../errors.ts";
 import { type IngestDeps, ingest } from "../ingest/ingest.ts";
-import type { InboundEvent } from "../schemas/event.ts";
-import { type ImportOptions, type ImportPlan, type RowError, readRow } from "./plan.ts";
+import { type ImportedRow, type ImportOptions, type ImportPlan, type RowError, readRow } from "./plan.ts";
 
 export interface ApplyOptions {
   /** Prospects applied at once. */
@@ -83,15 +82,16 @@ export async function applyImport(
   const held = new Map<string, number>();
 
   for (let start = from; start < plan.valid.length; start += size) {
-    const lanes = new Map<string, Array<{ line: number; event: InboundEvent; key: string }>>();
+    const lanes = new Map<string, ReadyRow[]>();
     for (const span of plan.valid.slice(start, start + size)) {
       const row = readRow(bytes, span, plan.header, options);
       if (!row.ok) throw new Error(`Line ${span.line} changed since it was planned: ${row.reason}`);
       const id = row.event.prospect.id;
-      lanes.set(id, [...(lanes.get(id) ?? []), { line: span.line, event: row.event, key: row.key }]);
+      lanes.set(id, [...(lanes.get(id) ?? []), { ...row, line: span.line }]);
     }
     await pool([...lanes.values()], workers, async (rows) => {
-      for (const { line, event, key } of rows) {
+      for (const row of rows) {
+        const { line, event } = row;
         const heldBy = held.get(event.prospect.id);
         if (heldBy !== undefined) {
           report.failed.push({
@@ -100,7 +100,7 @@ export async function applyImport(
           });
           continue;
         }
-        const outcome = await applyRow(key, event, deps);
+        const outcome = await applyRow(row, deps);
         if (outcome.kind === "failed") {
           held.set(event.prospect.id, line);
           report.failed.push({ line, reason: outcome.reason });
@@ -121,6 +121,9 @@ export async function applyImport(
   return report;
 }
 
+/** A row read again at apply time, with its line. */
+type ReadyRow = Extract<ImportedRow, { ok: true }> & { line: number };
+
 type RowOutcome =
   | { kind: "applied"; applied: boolean; rule: string }
   | { kind: "duplicate" }
@@ -128,10 +131,14 @@ type RowOutcome =
   | { kind: "failed"; reason: string };
 
 /** ingest() with a few patient retries: a bulk load should ride out a throttled table, not report it. */
-async function applyRow(key: string, event: InboundEvent, deps: IngestDeps): Promise<RowOutcome> {
+async function applyRow(row: ReadyRow, deps: IngestDeps): Promise<RowOutcome> {
+  const { key, event, remarks } = row;
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await ingest({ webhookId: key, event, keepReceipt: true }, deps);
+      const result = await ingest(
+        { webhookId: key, event, keepReceipt: true, ...(remarks ? { remarks } : {}) },
+        deps,
+      );
       if (result.duplicate) return { kind: "duplicate" };
       return { kind: "applied", applied: result.applied, rule: result.decision.rule };
     } catch (error) {

@@ -10,10 +10,11 @@ import { createHash } from "node:crypto";
 import { type CrmSettings, defaultCrmSettings } from "../crm/config.ts";
 import { CRM_PROSPECT_PREFIX, type CrmSource } from "../crm/index.ts";
 import type { Mapped } from "../crm/map.ts";
-import { formatPath, RedialError } from "../errors.ts";
+import { RedialError } from "../errors.ts";
 import { assertNotFuture } from "../ingest/ingest.ts";
+import { readEvent } from "../ingest/read-event.ts";
 import { parseJsonBody } from "../json-body.ts";
-import { InboundEvent } from "../schemas/event.ts";
+import type { InboundEvent } from "../schemas/event.ts";
 import type { Playbook } from "../schemas/playbook.ts";
 import { headerProblem, rowObject } from "./columns.ts";
 import { crmHeader, crmRowEvent, isCrmExport } from "./crm.ts";
@@ -65,8 +66,10 @@ export interface ImportPlan {
   digest: string;
 }
 
-/** One row's event and its idempotency key, or why the row is not an event. */
-export type ImportedRow = { ok: true; event: InboundEvent; key: string } | { ok: false; reason: string };
+/** One row's event and its idempotency key (and what reading it left out), or why it is not an event. */
+export type ImportedRow =
+  | { ok: true; event: InboundEvent; key: string; remarks?: string[] }
+  | { ok: false; reason: string };
 
 /** Refuses a whole file (too large, not the format, a bad header) before any row is looked at. */
 export function planImport(bytes: Uint8Array, options: ImportOptions): ImportPlan {
@@ -142,19 +145,18 @@ export function readRow(
       return { ok: false, reason: reasonOf(error).replace("The body", "The line") };
     }
   }
-  const parsed = InboundEvent.safeParse(withSourcePrefix(object, options.source));
-  if (!parsed.success) {
-    const reasons = parsed.error.issues.map(
-      (issue) => `${formatPath(issue.path) || "row"}: ${issue.message}`,
-    );
+  const read = readEvent(withSourcePrefix(object, options.source));
+  if (!read.ok) {
+    const reasons = read.errors.map((error) => `${error.path || "row"}: ${error.message}`);
     return { ok: false, reason: reasons.slice(0, 5).join("; ") };
   }
   try {
-    assertNotFuture(parsed.data, options.now);
+    assertNotFuture(read.event, options.now);
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
-  return { ok: true, event: parsed.data, key: importKey(parsed.data) };
+  const remarks = read.remarks.length ? { remarks: read.remarks } : {};
+  return { ok: true, event: read.event, key: importKey(read.event), ...remarks };
 }
 
 /** A CRM record's mapped event as an import row: checked against business time and keyed like any other. */

@@ -44,6 +44,8 @@ export async function ingest(
     event: InboundEvent;
     /** Keep the receipt for good, not for the webhook retry window: an imported row (issue 7). */
     keepReceipt?: boolean;
+    /** What reading the body had to leave out (readEvent), said first in the decision. */
+    remarks?: readonly string[];
   },
   deps: IngestDeps,
 ): Promise<IngestResult> {
@@ -59,7 +61,10 @@ export async function ingest(
     if (loaded.receipt) return { ...loaded.receipt.result, duplicate: true };
 
     const now = deps.clock.now();
-    const decision = decide(loaded.prospect, event, deps.playbook, now, { suppressed: loaded.suppressed });
+    const decided = decide(loaded.prospect, event, deps.playbook, now, { suppressed: loaded.suppressed });
+    const decision = input.remarks?.length
+      ? { ...decided, remarks: [...input.remarks, ...decided.remarks] }
+      : decided;
     const result = resultOf(prospectId, webhookId, decision);
     try {
       await deps.store.commit({

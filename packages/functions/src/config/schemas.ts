@@ -22,14 +22,36 @@ const secretList = z
 
 const longEnough = z.string().min(16, "Expected at least 16 characters");
 
-function isSecret(value: string): boolean {
+/**
+ * Standard Webhooks' floor for a `whsec_` key: 24 random bytes (it allows up to 64). A shorter key
+ * can be found by search from one signed delivery, and then every signature forged.
+ */
+export const MIN_SECRET_BYTES = 24;
+
+/** Why a `whsec_…` secret is refused, or null. Never says what the secret is. */
+function secretProblem(value: string): string | null {
+  let key: Buffer;
   try {
-    decodeSecret(value);
-    return true;
+    key = decodeSecret(value);
   } catch {
-    return false;
+    return "is not whsec_<base64>";
   }
+  return key.length < MIN_SECRET_BYTES
+    ? `is shorter than ${MIN_SECRET_BYTES} bytes once decoded: use ${MIN_SECRET_BYTES} or more random bytes, e.g. whsec_$(openssl rand -base64 32)`
+    : null;
 }
+
+/** Hosts an http:// CRM webhook may name: this machine only (the local runtime and tests). */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * https, or http to this machine. A CRM notice carries the prospect's profile and a signature over it:
+ * over plain http anyone on the path reads the one and can replay the other.
+ */
+const crmWebhookUrl = z.url({ protocol: /^https?$/, error: "Expected an https URL" }).refine((value) => {
+  const url = new URL(value);
+  return url.protocol === "https:" || LOOPBACK_HOSTS.has(url.hostname);
+}, "Expected an https URL (http only to localhost, 127.0.0.1 or [::1])");
 
 /** The CRMs POST /v1/sources/{crm}/events accepts, with what authenticates each; unset: that CRM answers 503. */
 export interface CrmSourceFields {
@@ -80,8 +102,8 @@ export const SCHEMAS = {
           if (secrets.length === 0)
             ctx.addIssue({ code: "custom", message: "Expected at least one whsec_<base64> secret" });
           secrets.forEach((secret, index) => {
-            if (!isSecret(secret))
-              ctx.addIssue({ code: "custom", message: `Secret #${index + 1} is not whsec_<base64>` });
+            const problem = secretProblem(secret);
+            if (problem) ctx.addIssue({ code: "custom", message: `Secret #${index + 1} ${problem}` });
           });
         }),
       REDIAL_API_TOKEN: longEnough,
@@ -184,8 +206,15 @@ export const SCHEMAS = {
 
   crmWebhook: part(
     {
-      REDIAL_CRM_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "Expected an http(s) URL" }).optional(),
-      REDIAL_CRM_WEBHOOK_SECRET: z.string().refine(isSecret, "Expected one whsec_<base64> secret").optional(),
+      REDIAL_CRM_WEBHOOK_URL: crmWebhookUrl.optional(),
+      REDIAL_CRM_WEBHOOK_SECRET: z
+        .string()
+        .superRefine((secret, ctx) => {
+          const problem = secretProblem(secret);
+          if (problem)
+            ctx.addIssue({ code: "custom", message: `Expected one whsec_<base64> secret: it ${problem}` });
+        })
+        .optional(),
     },
     (e): { crmWebhook?: { url: string; secret: string } | undefined } => ({
       crmWebhook:

@@ -3,7 +3,7 @@
  * the delivery runs before ingest(), so nothing is written for any 4xx. The order is the cheapest
  * refusal first, and the signature before any parsing of what an unauthenticated sender wrote.
  */
-import { InboundEvent, ingest, invalid, MAX_EVENT_BYTES, parseJsonBody, RedialError } from "@redial/core";
+import { ingest, MAX_EVENT_BYTES, parseJsonBody, RedialError, readEvent } from "@redial/core";
 import type { Handler } from "hono";
 import type { AppDeps } from "../app.ts";
 import { verifyWebhook } from "../webhook-signature.ts";
@@ -22,8 +22,8 @@ export const postEvent =
       // The wall clock, not the business clock: a moved dev clock must not expire real timestamps.
       nowSeconds: Math.floor(deps.wallClock.now().getTime() / 1000),
     });
-    const event = parseEvent(body);
-    const result = await ingest({ webhookId, event }, deps);
+    const { event, remarks } = parseEvent(body);
+    const result = await ingest({ webhookId, event, remarks }, deps);
     return c.json(result, result.duplicate ? 200 : 202);
   };
 
@@ -61,9 +61,12 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   return Buffer.concat(chunks, size);
 }
 
-/** Bytes → InboundEvent, or a 400 (not JSON) / 422 (not an event) that names the position or fields. */
-export function parseEvent(body: Uint8Array): InboundEvent {
-  const parsed = InboundEvent.safeParse(parseJsonBody(body));
-  if (!parsed.success) throw invalid("The body is not a valid event; see errors", parsed.error);
-  return parsed.data;
+/**
+ * Bytes → the event and what reading it left out (an opt-out's unstorable attributes), or a 400 (not
+ * JSON) / 422 (not an event, or not storable) that names the position or fields.
+ */
+export function parseEvent(body: Uint8Array) {
+  const read = readEvent(parseJsonBody(body));
+  if (!read.ok) throw new RedialError("invalid", "The body is not a valid event; see errors", read.errors);
+  return read;
 }

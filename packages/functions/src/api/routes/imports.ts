@@ -2,8 +2,9 @@
  * POST /v1/imports (issue 7): a file of past calls, CSV or NDJSON, applied row by row with each row's
  * own occurredAt. The whole file is checked first (a bad header or too many rows changes nothing);
  * invalid rows are reported by line and skipped. A re-sent file changes nothing: each row's receipt is
- * its content. `dryRun=true` only checks. On AWS, API Gateway and Lambda cap a request at 30 s and
- * 6 MB, some thousands of rows: larger files go through `npx redial import --aws` (docs/import.md).
+ * its content. `dryRun=true` only checks. On AWS a request is capped by the API function's 10 s
+ * timeout (stacks/api.ts) and Lambda's 6 MB: larger files go through `npx redial import --aws`
+ * (docs/import.md).
  */
 import {
   applyImport,
