@@ -265,6 +265,11 @@ describe("Pipedrive notes: HTML made text", () => {
     });
   });
 
+  it("keeps no note when the HTML holds no text (not the raw markup)", () => {
+    const item = map(withActivity({ note: "<p></p><br/>" }, { done: false }));
+    expect(eventOf(item).note).toBeUndefined();
+  });
+
   it("maps an activity whose note is 100,000 '<' (no tag in it), keeping the 2,000 a note holds", () => {
     const item = map(withActivity({ note: "<".repeat(100_000) }, { done: false }));
     expect(eventOf(item).note).toBe("<".repeat(2_000));
