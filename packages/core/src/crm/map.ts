@@ -182,7 +182,8 @@ export function buildEvent(input: {
     return undefined;
   };
   // A note or callback reason longer than the canonical event takes is cut, not refused.
-  const note = (input.note ?? first(fields.note))?.slice(0, MAX_TEXT_LENGTH);
+  // A note already read stands even when it came out empty (HTML of markup alone): no raw field then.
+  const note = ("note" in input ? input.note : first(fields.note))?.slice(0, MAX_TEXT_LENGTH);
   const outcome =
     input.outcome === "prospect.updated" ? { type: "prospect.updated" as const } : input.outcome;
   const candidate = {
