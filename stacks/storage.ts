@@ -6,14 +6,15 @@ import { TABLE } from "../packages/aws/src/dynamo/table";
  */
 
 /**
- * What the store sends (packages/aws/src/dynamo: BatchGet, Put, Update, Delete, Query, and
- * TransactWrite, whose items need Put/Update/Delete/ConditionCheckItem), as IAM actions. Every
- * function runs the same store, so each gets these, and nothing on the table itself.
+ * What the store sends (packages/aws/src/dynamo: BatchGet, Get (an SES tag's key), Put, Update,
+ * Delete, Query, and TransactWrite, whose items need Put/Update/Delete/ConditionCheckItem), as IAM
+ * actions. Every function runs the same store, so each gets these, and nothing on the table itself.
  */
 export const TABLE_ITEM_ACTIONS = [
   "dynamodb:BatchGetItem",
   "dynamodb:ConditionCheckItem",
   "dynamodb:DeleteItem",
+  "dynamodb:GetItem",
   "dynamodb:PutItem",
   "dynamodb:Query",
   "dynamodb:UpdateItem",
