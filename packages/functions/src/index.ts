@@ -2,7 +2,7 @@
  * @redial/functions: the Lambda entry points and what they share. The local runtime imports the same
  * app from here and serves it with Node.
  */
-export { type ApiConfig, type AppDeps, createApp } from "./api/app.ts";
+export { type ApiConfig, type AppDeps, appSettings, createApp } from "./api/app.ts";
 export { signWebhook, verifyWebhook, webhookHeaders } from "./api/webhook-signature.ts";
 export {
   ALL_PARTS,

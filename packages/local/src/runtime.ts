@@ -12,6 +12,7 @@ import { createDocumentClient, createSesClient, DynamoStore, SesMailer } from "@
 import { type Clock, composer, type Log, nextRun, type SendDeps } from "@redial/core";
 import {
   ALL_PARTS,
+  appSettings,
   type Config,
   createApp,
   createLog,
@@ -204,15 +205,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
     const app = createApp({
       ...deps,
-      config: { webhookSecrets: config.webhookSecrets, apiToken: config.apiToken },
-      unsubscribeKey: config.unsubscribeKey,
       // From this runtime's environment (options.env), as the API Lambda hands its own.
-      crm: {
-        hubspot: config.hubspot,
-        salesforce: config.salesforce,
-        pipedrive: config.pipedrive,
-        publicUrl: config.publicUrl,
-      },
+      ...appSettings(config),
       wallClock: systemClock,
     });
     // On the API app itself, so its one error mapper answers for the dev routes too.

@@ -4,7 +4,7 @@
  */
 import type { Clock, IngestDeps } from "@redial/core";
 import { Hono } from "hono";
-import type { CrmSources } from "../config/index.ts";
+import type { ConfigOf, CrmSources } from "../config/index.ts";
 import { bearerAuth } from "./auth.ts";
 import { openApiDocument } from "./openapi.ts";
 import { notFound, onError } from "./problem.ts";
@@ -32,6 +32,22 @@ export type AppDeps = IngestDeps & {
   /** The CRMs' own webhooks' credentials; absent, routes/sources.ts reads them from the environment. */
   crm?: CrmSources;
 };
+
+/** What the app takes from the API's parts of the configuration: the same in Lambda and locally. */
+export function appSettings(
+  config: ConfigOf<"inbound" | "crmSources" | "links" | "unsubscribe">,
+): Pick<AppDeps, "config" | "unsubscribeKey" | "crm"> {
+  return {
+    config: { webhookSecrets: config.webhookSecrets, apiToken: config.apiToken },
+    unsubscribeKey: config.unsubscribeKey,
+    crm: {
+      hubspot: config.hubspot,
+      salesforce: config.salesforce,
+      pipedrive: config.pipedrive,
+      publicUrl: config.publicUrl,
+    },
+  };
+}
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();

@@ -5,7 +5,7 @@
 // hono/aws-lambda is deprecated in favour of @hono/aws-lambda (removed in hono v5); swap when that is installed.
 import { handle } from "hono/aws-lambda";
 import { baseDeps } from "../aws-deps.ts";
-import { createApp } from "./app.ts";
+import { appSettings, createApp } from "./app.ts";
 
 const { config, ...deps } = baseDeps("api");
 
@@ -13,13 +13,6 @@ export const handler = handle(
   createApp({
     ...deps,
     wallClock: deps.clock,
-    config: { webhookSecrets: config.webhookSecrets, apiToken: config.apiToken },
-    unsubscribeKey: config.unsubscribeKey,
-    crm: {
-      hubspot: config.hubspot,
-      salesforce: config.salesforce,
-      pipedrive: config.pipedrive,
-      publicUrl: config.publicUrl,
-    },
+    ...appSettings(config),
   }),
 );
